@@ -1,0 +1,138 @@
+// One Euler-Maruyama step of the Landau particle systems, models.md §1.1 (float32).
+// Prepended at build time: the StepParams struct (src/gpu/layout.ts), rng.wgsl, landau_kernel.wgsl.
+//
+// Dispatch: (ceil(N / WG), R). Workgroup (x, r) owns particles x*WG .. x*WG+WG-1 of replica r and
+// sweeps all N partners of that replica in tiles of WG staged through workgroup memory: O(N^2)
+// pair work, O(N) global reads per tile. Sums include j = i, whose terms vanish (a(0) = 0).
+
+override D: u32 = 3u;      // velocity dimension, 2 or 3
+override NOISE: u32 = 0u;  // 0 nanbu, 1 fgm, 2 kac
+const WG: u32 = 64u;       // workgroup size = tile length
+
+@group(0) @binding(0) var<uniform> P: StepParams;
+@group(0) @binding(1) var<storage, read> particlesIn: array<vec4f>;   // velocities at step k
+@group(0) @binding(2) var<storage, read_write> particlesOut: array<vec4f>; // velocities at step k+1
+@group(0) @binding(3) var<storage, read_write> terms: array<vec4f>;   // pairTerms only: 4 vec4f per particle
+
+var<workgroup> tile: array<vec4f, WG>;
+
+struct PairSums {
+  drift: vec3f, // sum_j -alpha z  (times 2(d-1)/N gives (2/N) sum_j b)
+  diag: vec3f,  // sum_j alpha (|z|^2 - z_c^2): diagonal of N*Abar (nanbu)
+  offd: vec3f,  // sum_j -alpha (z_x z_y, z_y z_z, z_z z_x): off-diagonal of N*Abar (nanbu)
+  noise: vec3f, // sum_j (+/-) a^(1/2)(z) xi_ij (fgm, kac)
+}
+
+fn pairSums(i: u32, lid: u32, replica: u32, vi: vec3f) -> PairSums {
+  var s: PairSums;
+  let n = P.n;
+  let base = replica * n;
+  let sw = streamWordOf(select(STREAM_PAIR_ORDERED, STREAM_PAIR_UNORDERED, NOISE == 2u), replica);
+  for (var t0 = 0u; t0 < n; t0 += WG) {
+    tile[lid] = particlesIn[base + min(t0 + lid, n - 1u)];
+    workgroupBarrier();
+    let cnt = min(WG, n - t0);
+    for (var k = 0u; k < cnt; k++) {
+      let z = vi - tile[k].xyz;
+      let r2 = dot(z, z);
+      let al = alphaOf(r2, P.gamma, P.eps2);
+      s.drift -= al * z;
+      if (NOISE == 0u) {
+        s.diag += al * (vec3f(r2) - z * z);
+        s.offd -= al * (z * z.yzx);
+      } else {
+        let j = t0 + k;
+        var pw = pairWordOf(i, j);
+        var sgn = 1.0;
+        if (NOISE == 2u) {
+          // kac: one draw per unordered pair; the smaller index sees +xi, the larger -xi.
+          pw = pairWordOf(min(i, j), max(i, j));
+          sgn = select(1.0, -1.0, i > j);
+        }
+        let w = draw4(P.seed, P.step, pw, sw);
+        var xi: vec3f;
+        if (D == 2u) { xi = vec3f(normals2(w), 0.0); } else { xi = normals4(w).xyz; }
+        // a^(1/2)(z) xi = alpha^(1/2) |z|^-1 (|z|^2 xi - z (z.xi)); zero at z = 0.
+        let f = select(0.0, sgn * sqrt(al) * inverseSqrt(r2), r2 > 0.0);
+        s.noise += f * (r2 * xi - z * dot(z, xi));
+      }
+    }
+    workgroupBarrier();
+  }
+  if (D == 2u) { s.diag.z = 0.0; }
+  return s;
+}
+
+// Lower Cholesky factor of the PSD matrix [[a.x, o.x, o.z], [o.x, a.y, o.y], [o.z, o.y, a.z]]
+// applied to xi, zero pivots allowed (Abar can be singular): same algorithm as choleskyPsd
+// in src/physics/linalg.ts, with a float32 relative pivot tolerance 1e-6.
+fn choleskyTimes3(a: vec3f, o: vec3f, xi: vec3f) -> vec3f {
+  let tol = 1e-6 * abs(a.x + a.y + a.z);
+  let p1 = a.x;
+  let l11 = select(0.0, sqrt(p1), p1 > tol);
+  let inv11 = select(0.0, 1.0 / l11, p1 > tol);
+  let l21 = o.x * inv11;
+  let l31 = o.z * inv11;
+  let p2 = a.y - l21 * l21;
+  let l22 = select(0.0, sqrt(p2), p2 > tol);
+  let l32 = select(0.0, (o.y - l21 * l31) / l22, p2 > tol);
+  let p3 = a.z - l31 * l31 - l32 * l32;
+  let l33 = select(0.0, sqrt(p3), p3 > tol);
+  return vec3f(l11 * xi.x, l21 * xi.x + l22 * xi.y, l31 * xi.x + l32 * xi.y + l33 * xi.z);
+}
+
+fn choleskyTimes2(a: vec3f, o: vec3f, xi: vec2f) -> vec3f {
+  let tol = 1e-6 * abs(a.x + a.y);
+  let p1 = a.x;
+  let l11 = select(0.0, sqrt(p1), p1 > tol);
+  let l21 = select(0.0, o.x / l11, p1 > tol);
+  let p2 = a.y - l21 * l21;
+  let l22 = select(0.0, sqrt(p2), p2 > tol);
+  return vec3f(l11 * xi.x, l21 * xi.x + l22 * xi.y, 0.0);
+}
+
+fn driftScale() -> f32 { return 2.0 * f32(D - 1u) * P.invN; } // (2/N) sum b, b = -(d-1) alpha z
+
+@compute @workgroup_size(WG)
+fn stepNanbu(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let n = P.n;
+  let i = wid.x * WG + lid;
+  let vi = particlesIn[wid.y * n + min(i, n - 1u)].xyz;
+  let s = pairSums(i, lid, wid.y, vi);
+  if (i >= n) { return; }
+  let w = draw4(P.seed, P.step, pairWordOf(i, 0u), streamWordOf(STREAM_NANBU, wid.y));
+  var lxi: vec3f;
+  if (D == 2u) {
+    lxi = choleskyTimes2(s.diag * P.invN, s.offd * P.invN, normals2(w));
+  } else {
+    lxi = choleskyTimes3(s.diag * P.invN, s.offd * P.invN, normals4(w).xyz);
+  }
+  particlesOut[wid.y * n + i] = vec4f(vi + P.dt * driftScale() * s.drift + sqrt(2.0 * P.dt) * lxi, 0.0);
+}
+
+@compute @workgroup_size(WG)
+fn stepPairNoise(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let n = P.n;
+  let i = wid.x * WG + lid;
+  let vi = particlesIn[wid.y * n + min(i, n - 1u)].xyz;
+  let s = pairSums(i, lid, wid.y, vi);
+  if (i >= n) { return; }
+  particlesOut[wid.y * n + i] = vec4f(vi + P.dt * driftScale() * s.drift + sqrt(2.0 * P.dt * P.invN) * s.noise, 0.0);
+}
+
+// The pair pass alone: writes the pair sums (for tests against the float64 reference and for
+// the pair-pass benchmark). Output per particle: drift (2/N) sum b, Abar diag, Abar off-diagonal
+// (xy, yz, zx), noise sum.
+@compute @workgroup_size(WG)
+fn pairTerms(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let n = P.n;
+  let i = wid.x * WG + lid;
+  let vi = particlesIn[wid.y * n + min(i, n - 1u)].xyz;
+  let s = pairSums(i, lid, wid.y, vi);
+  if (i >= n) { return; }
+  let o = (wid.y * n + i) * 4u;
+  terms[o] = vec4f(driftScale() * s.drift, 0.0);
+  terms[o + 1u] = vec4f(s.diag * P.invN, 0.0);
+  terms[o + 2u] = vec4f(s.offd * P.invN, 0.0);
+  terms[o + 3u] = vec4f(s.noise, 0.0);
+}

@@ -1,0 +1,74 @@
+// The project's counter-based generator, bit-identical to src/physics/rng.ts (a test checks it).
+// draw4(seed, counter, pairWord, streamWord) -> four u32 words; RNG_KIND picks the algorithm:
+//   0 = pcg4d (Jarzynski & Olano, JCGT 2020), 1 = Philox4x32-10 (Salmon et al., SC'11).
+
+override RNG_KIND: u32 = 0u;
+
+fn pcg4d(v0: vec4u) -> vec4u {
+  var v = v0 * 1664525u + 1013904223u;
+  v.x += v.y * v.w; v.y += v.z * v.x; v.z += v.x * v.y; v.w += v.y * v.z;
+  v ^= v >> vec4u(16u);
+  v.x += v.y * v.w; v.y += v.z * v.x; v.z += v.x * v.y; v.w += v.y * v.z;
+  return v;
+}
+
+// High word of a 32x32-bit product by 16-bit halves (WGSL has no 64-bit integers).
+fn mulhi32(a: u32, b: u32) -> u32 {
+  let al = a & 0xffffu; let ah = a >> 16u; let bl = b & 0xffffu; let bh = b >> 16u;
+  let ll = al * bl; let lh = al * bh; let hl = ah * bl; let hh = ah * bh;
+  let mid = (ll >> 16u) + (lh & 0xffffu) + (hl & 0xffffu);
+  return hh + (lh >> 16u) + (hl >> 16u) + (mid >> 16u);
+}
+
+const PHILOX_M0: u32 = 0xD2511F53u;
+const PHILOX_M1: u32 = 0xCD9E8D57u;
+const PHILOX_W0: u32 = 0x9E3779B9u;
+const PHILOX_W1: u32 = 0xBB67AE85u;
+const PHILOX_KEY1: u32 = 0x6d666c31u; // same constant as rng.ts
+
+fn philox4x32(c0: vec4u, k0: vec2u) -> vec4u {
+  var c = c0; var k = k0;
+  for (var r = 0u; r < 10u; r++) {
+    let hi0 = mulhi32(PHILOX_M0, c.x); let lo0 = PHILOX_M0 * c.x;
+    let hi1 = mulhi32(PHILOX_M1, c.z); let lo1 = PHILOX_M1 * c.z;
+    c = vec4u(hi1 ^ c.y ^ k.x, lo1, hi0 ^ c.w ^ k.y, lo0);
+    k += vec2u(PHILOX_W0, PHILOX_W1);
+  }
+  return c;
+}
+
+fn draw4(seed: u32, counter: u32, pairWord: u32, streamWord: u32) -> vec4u {
+  if (RNG_KIND == 0u) {
+    return pcg4d(vec4u(seed, counter, pairWord, streamWord));
+  }
+  return philox4x32(vec4u(counter, pairWord, streamWord, 0u), vec2u(seed, PHILOX_KEY1));
+}
+
+// Stream purposes (top byte of the stream word), as in rng.ts.
+const STREAM_NANBU: u32 = 2u;
+const STREAM_PAIR_ORDERED: u32 = 3u;
+const STREAM_PAIR_UNORDERED: u32 = 4u;
+const STREAM_FIRST_ORDER: u32 = 5u;
+
+fn pairWordOf(i: u32, j: u32) -> u32 { return (i & 0xffffu) | ((j & 0xffffu) << 16u); }
+fn streamWordOf(purpose: u32, replica: u32) -> u32 { return (purpose << 24u) | (replica & 0xffffffu); }
+
+const TWO_POW_M24: f32 = 5.9604644775390625e-8;
+const TWO_PI: f32 = 6.283185307179586;
+
+// Four standard normals by two Box-Muller transforms, the same formula as normals4 in rng.ts:
+// u_open = (w >> 8 + 0.5) 2^-24 in (0,1) (no log(0)), u = (w >> 8) 2^-24 in [0,1).
+fn normals4(w: vec4u) -> vec4f {
+  let r0 = sqrt(-2.0 * log((f32(w.x >> 8u) + 0.5) * TWO_POW_M24));
+  let t0 = TWO_PI * (f32(w.y >> 8u) * TWO_POW_M24);
+  let r1 = sqrt(-2.0 * log((f32(w.z >> 8u) + 0.5) * TWO_POW_M24));
+  let t1 = TWO_PI * (f32(w.w >> 8u) * TWO_POW_M24);
+  return vec4f(r0 * cos(t0), r0 * sin(t0), r1 * cos(t1), r1 * sin(t1));
+}
+
+// Two normals (one Box-Muller) for d = 2, where the other two are not needed.
+fn normals2(w: vec4u) -> vec2f {
+  let r0 = sqrt(-2.0 * log((f32(w.x >> 8u) + 0.5) * TWO_POW_M24));
+  let t0 = TWO_PI * (f32(w.y >> 8u) * TWO_POW_M24);
+  return vec2f(r0 * cos(t0), r0 * sin(t0));
+}

@@ -1,0 +1,72 @@
+/**
+ * The benchmark's GPU side (`npm run bench`): pair-pass throughput (pairs/s) and full-step
+ * rates for each noise system, timed with performance.now around submissions and
+ * onSubmittedWorkDone (SwiftShader has no reliable timestamp queries).
+ */
+import type { GpuContext } from '../gpu/device';
+import { WebGpuBackend } from '../engine/webgpuBackend';
+import { parseQuery, type Noise } from '../physics/params';
+
+export interface BenchRequest {
+  /** Share-link query of the base parameters (d, gamma, eps, rng…); n and noise are swept. */
+  query: string;
+  ns: number[];
+  noises: Noise[];
+  /** Seconds to aim for per measurement. */
+  seconds: number;
+}
+
+export interface BenchRow {
+  n: number;
+  noise: Noise;
+  /** The pair pass alone (pairTerms entry: drift + Ā for nanbu, drift + pair noise for fgm/kac). */
+  pairPassPairsPerSec: number;
+  stepsPerSec: number;
+  stepPairsPerSec: number;
+  repetitions: number;
+}
+
+async function timeIt(f: () => void, finish: () => Promise<void>): Promise<number> {
+  const t0 = performance.now();
+  f();
+  await finish();
+  return (performance.now() - t0) / 1000;
+}
+
+export async function benchLandau(gpu: GpuContext, req: BenchRequest): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const n of req.ns) {
+    for (const noise of req.noises) {
+      const { params, errors } = parseQuery(`${req.query}&n=${n}&noise=${noise}&replicas=1`);
+      if (errors.length) throw new Error(errors.map((e) => e.message).join('; '));
+      const b = await WebGpuBackend.create(gpu, params);
+      const terms = gpu.device.createBuffer({ label: 'bench.terms', size: b.stepPass.termsBytes(), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+      const group = b.stepPass.termsBindGroup(b.currentBuffer, terms);
+      const finish = () => b.finish();
+      const pairPass = (reps: number) => {
+        const e = gpu.device.createCommandEncoder();
+        for (let k = 0; k < reps; k++) {
+          const pass = e.beginComputePass();
+          b.stepPass.encodePairTerms(pass, 0, group);
+          pass.end();
+        }
+        gpu.device.queue.submit([e.finish()]);
+      };
+      // Warm-up (pipeline compilation, first-touch) and a size estimate for the repetitions.
+      const once = await timeIt(() => pairPass(1), finish);
+      const reps = Math.max(2, Math.min(200, Math.round(req.seconds / Math.max(once, 1e-4))));
+      const tPair = await timeIt(() => pairPass(reps), finish);
+      await timeIt(() => b.step(1), finish);
+      const tStep = await timeIt(() => b.step(reps), finish);
+      rows.push({
+        n, noise, repetitions: reps,
+        pairPassPairsPerSec: (reps * n * n) / tPair,
+        stepsPerSec: reps / tStep,
+        stepPairsPerSec: (reps * n * n) / tStep,
+      });
+      terms.destroy();
+      b.destroy();
+    }
+  }
+  return rows;
+}

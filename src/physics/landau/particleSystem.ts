@@ -1,0 +1,104 @@
+/**
+ * The three Landau particle systems of models.md §1.1 in float64: the CPU reference engine and
+ * the test oracle for shaders/landau_step.wgsl. Same draws as the GPU (rng.ts), same formulas.
+ *
+ *   nanbu: V' = V + dt·(2/N)Σ_j b(V−V_j) + √(2dt) L ξ_i,          L Lᵀ = Ā = (1/N)Σ_j a(V−V_j)
+ *   fgm:   V' = V + dt·(2/N)Σ_j b(V−V_j) + √(2dt/N) Σ_j a^(1/2)(V−V_j) ξ_ij   (ξ_ij, ξ_ji independent)
+ *   kac:   as fgm with ξ_ji = −ξ_ij (one draw per unordered pair; the smaller index gets +)
+ *
+ * Sums run over all j including j = i, where a(0) = b(0) = 0 (models.md §1: a(0) = 0).
+ * Normalisation by N (not N−1, as Tabary does: that is a time rescaling by N/(N−1)).
+ */
+import type { Params } from '../params';
+import { PARTICLE_STRIDE } from '../init';
+import { choleskyPsd } from '../linalg';
+import { Stream, draw4, normals4, pairWord, streamWord } from '../rng';
+import { alphaOfR2 } from './kernel';
+
+export interface PairTerms {
+  /** (2/N) Σ_j b(V^i − V^j), length 3 (third component 0 when d = 2). */
+  drift: Float64Array;
+  /** Ā = (1/N) Σ_j a(V^i − V^j) as (xx, yy, zz, xy, yz, zx). nanbu only. */
+  abar: Float64Array;
+  /** Σ_j ± a^(1/2)(V^i − V^j) ξ_ij, length 3. fgm/kac only. */
+  noiseSum: Float64Array;
+}
+
+type StepInput = Pick<Params, 'd' | 'n' | 'gamma' | 'eps' | 'noise' | 'seed' | 'rng'>;
+
+/** Pair sums for particle i of the replica starting at particle index `first`. */
+export function pairTerms(v: ArrayLike<number>, first: number, replica: number, i: number, p: StepInput, step: number): PairTerms {
+  const { n, d, gamma, eps, noise, seed, rng } = p;
+  const drift = new Float64Array(3), abar = new Float64Array(6), noiseSum = new Float64Array(3);
+  const oi = (first + i) * PARTICLE_STRIDE;
+  const xi0 = v[oi], xi1 = v[oi + 1], xi2 = d === 3 ? v[oi + 2] : 0;
+  const pairNoise = noise !== 'nanbu';
+  const sw = streamWord(noise === 'kac' ? Stream.pairUnordered : Stream.pairOrdered, replica);
+  const nrm = new Float64Array(4);
+  for (let j = 0; j < n; j++) {
+    const oj = (first + j) * PARTICLE_STRIDE;
+    const z0 = xi0 - v[oj], z1 = xi1 - v[oj + 1], z2 = d === 3 ? xi2 - v[oj + 2] : 0;
+    const r2 = z0 * z0 + z1 * z1 + z2 * z2;
+    if (r2 === 0) continue; // a(0) = b(0) = a^(1/2)(0) = 0
+    const al = alphaOfR2(r2, gamma, eps);
+    drift[0] -= al * z0; drift[1] -= al * z1; drift[2] -= al * z2;
+    if (!pairNoise) {
+      abar[0] += al * (r2 - z0 * z0); abar[1] += al * (r2 - z1 * z1); abar[2] += al * (r2 - z2 * z2);
+      abar[3] -= al * z0 * z1; abar[4] -= al * z1 * z2; abar[5] -= al * z2 * z0;
+    } else {
+      const kac = noise === 'kac';
+      const lo = kac ? Math.min(i, j) : i, hi = kac ? Math.max(i, j) : j;
+      normals4(draw4(rng, seed, step, pairWord(lo, hi), sw), nrm);
+      const sign = kac && i > j ? -1 : 1;
+      const zx = z0 * nrm[0] + z1 * nrm[1] + (d === 3 ? z2 * nrm[2] : 0);
+      // a^(1/2)(z) ξ = α^(1/2) |z|^(-1) (|z|² ξ − z (z·ξ))
+      const f = (sign * Math.sqrt(al)) / Math.sqrt(r2);
+      noiseSum[0] += f * (r2 * nrm[0] - z0 * zx);
+      noiseSum[1] += f * (r2 * nrm[1] - z1 * zx);
+      if (d === 3) noiseSum[2] += f * (r2 * nrm[2] - z2 * zx);
+    }
+  }
+  const driftScale = (2 * (d - 1)) / n; // (2/N) Σ b, b = −(d−1) α z
+  for (let c = 0; c < 3; c++) drift[c] *= driftScale;
+  if (d === 2) abar[2] = 0;
+  for (let c = 0; c < 6; c++) abar[c] /= n;
+  return { drift, abar, noiseSum };
+}
+
+/** Row-major d×d matrix from the (xx, yy, zz, xy, yz, zx) slots. */
+export function abarMatrix(abar: ArrayLike<number>, d: number): number[] {
+  return d === 3
+    ? [abar[0], abar[3], abar[5], abar[3], abar[1], abar[4], abar[5], abar[4], abar[2]]
+    : [abar[0], abar[3], abar[3], abar[1]];
+}
+
+/**
+ * One Euler–Maruyama step of every replica: reads `v`, writes `out` (may not alias).
+ * `step` is the step counter that keys the noise (the step being taken, from 0).
+ */
+export function stepF64(v: Float64Array, out: Float64Array, p: StepInput & { replicas: number; dt: number }, step: number): void {
+  const { n, d, dt, replicas } = p;
+  const nrm = new Float64Array(4);
+  for (let r = 0; r < replicas; r++) {
+    const first = r * n;
+    for (let i = 0; i < n; i++) {
+      const t = pairTerms(v, first, r, i, p, step);
+      const o = (first + i) * PARTICLE_STRIDE;
+      const inc = new Float64Array(3);
+      if (p.noise === 'nanbu') {
+        const L = choleskyPsd(abarMatrix(t.abar, d), d);
+        normals4(draw4(p.rng, p.seed, step, pairWord(i, 0), streamWord(Stream.nanbu, r)), nrm);
+        const s = Math.sqrt(2 * dt);
+        for (let a = 0; a < d; a++) {
+          let acc = 0;
+          for (let b = 0; b <= a; b++) acc += L[a * d + b] * nrm[b];
+          inc[a] = s * acc;
+        }
+      } else {
+        const s = Math.sqrt((2 * dt) / n);
+        for (let a = 0; a < d; a++) inc[a] = s * t.noiseSum[a];
+      }
+      for (let a = 0; a < 4; a++) out[o + a] = a < d ? v[o + a] + dt * t.drift[a] + inc[a] : 0;
+    }
+  }
+}
