@@ -7,7 +7,7 @@
 
 override D: u32 = 3u;      // velocity dimension, 2 or 3
 override NOISE: u32 = 0u;  // 0 nanbu, 1 fgm, 2 kac
-const WG: u32 = 64u;       // workgroup size = tile length
+const WG: u32 = 256u;       // workgroup size = tile length
 
 @group(0) @binding(0) var<uniform> P: StepParams;
 @group(0) @binding(1) var<storage, read> particlesIn: array<vec4f>;   // velocities at step k
@@ -23,19 +23,41 @@ struct PairSums {
   noise: vec3f, // sum_j (+/-) a^(1/2)(z) xi_ij (fgm, kac)
 }
 
+// a^(1/2)(z) xi_ij = alpha^(1/2) |z| Pi(z) xi_ij only sees the component of the d-dimensional
+// Gaussian xi_ij in z-perp, which is a standard Gaussian in that (d-1)-dimensional plane. We sample
+// exactly that: d = 2, eta_1 (-z_y, z_x); d = 3, |z| (eta_1 e_1 + eta_2 e_2) with (e_1, e_2) the
+// orthonormal basis of z-perp of Duff et al. (JCGT 6(1), 2017). Same law as Pi(z) xi, one
+// Box-Muller instead of two. For kac both particles of a pair must build the SAME basis, so it is
+// built from the pair's canonical orientation z_c = sgn z = v_lo - v_hi (exact in float32), and
+// the two contributions are then exact negatives. The float64 twin is pairNoiseTerm in
+// src/physics/landau/particleSystem.ts.
+fn pairNoiseTerm(z: vec3f, r2: f32, sqrtAlpha: f32, sgn: f32, eta: vec2f) -> vec3f {
+  if (D == 2u) {
+    return (sqrtAlpha * eta.x) * vec3f(-z.y, z.x, 0.0); // perp is odd in z: antisymmetry for free
+  }
+  let invR = select(0.0, inverseSqrt(r2), r2 > 0.0);
+  let nc = (sgn * invR) * z;
+  let sz = select(-1.0, 1.0, nc.z >= 0.0);
+  let a = -1.0 / (sz + nc.z);
+  let b = nc.x * nc.y * a;
+  let e1 = vec3f(1.0 + sz * nc.x * nc.x * a, sz * b, -sz * nc.x);
+  let e2 = vec3f(b, sz + nc.y * nc.y * a, -nc.y);
+  return (sgn * sqrtAlpha * r2 * invR) * (eta.x * e1 + eta.y * e2);
+}
+
 fn pairSums(i: u32, lid: u32, replica: u32, vi: vec3f) -> PairSums {
   var s: PairSums;
   let n = P.n;
   let base = replica * n;
   let sw = streamWordOf(select(STREAM_PAIR_ORDERED, STREAM_PAIR_UNORDERED, NOISE == 2u), replica);
   for (var t0 = 0u; t0 < n; t0 += WG) {
-    tile[lid] = particlesIn[base + min(t0 + lid, n - 1u)];
+    // Partners past N (last tile) get weight 0, so the inner loop has a constant trip count.
+    tile[lid] = vec4f(particlesIn[base + min(t0 + lid, n - 1u)].xyz, select(0.0, 1.0, t0 + lid < n));
     workgroupBarrier();
-    let cnt = min(WG, n - t0);
-    for (var k = 0u; k < cnt; k++) {
+    for (var k = 0u; k < WG; k++) {
       let z = vi - tile[k].xyz;
       let r2 = dot(z, z);
-      let al = alphaOf(r2, P.gamma, P.eps2);
+      let al = alphaOf(r2, P.gamma, P.eps2) * tile[k].w;
       s.drift -= al * z;
       if (NOISE == 0u) {
         s.diag += al * (vec3f(r2) - z * z);
@@ -49,12 +71,8 @@ fn pairSums(i: u32, lid: u32, replica: u32, vi: vec3f) -> PairSums {
           pw = pairWordOf(min(i, j), max(i, j));
           sgn = select(1.0, -1.0, i > j);
         }
-        let w = draw4(P.seed, P.step, pw, sw);
-        var xi: vec3f;
-        if (D == 2u) { xi = vec3f(normals2(w), 0.0); } else { xi = normals4(w).xyz; }
-        // a^(1/2)(z) xi = alpha^(1/2) |z|^-1 (|z|^2 xi - z (z.xi)); zero at z = 0.
-        let f = select(0.0, sgn * sqrt(al) * inverseSqrt(r2), r2 > 0.0);
-        s.noise += f * (r2 * xi - z * dot(z, xi));
+        let eta = normals2(draw4(P.seed, P.step, pw, sw));
+        s.noise += pairNoiseTerm(z, r2, sqrt(al), sgn, eta);
       }
     }
     workgroupBarrier();

@@ -54,21 +54,50 @@ fn pairWordOf(i: u32, j: u32) -> u32 { return (i & 0xffffu) | ((j & 0xffffu) << 
 fn streamWordOf(purpose: u32, replica: u32) -> u32 { return (purpose << 24u) | (replica & 0xffffffu); }
 
 const TWO_POW_M24: f32 = 5.9604644775390625e-8;
-const TWO_PI: f32 = 6.283185307179586;
+const HALF_PI: f32 = 1.5707963267948966;
+const INV_SQRT2: f32 = 0.7071067811865476;
+
+// (sin, cos) of the angle 2*pi*(w >> 8)/2^24 to float32 accuracy. WGSL only promises an absolute
+// error of 2^-11 for sin/cos (inside [-pi, pi]), which would make GPU normals differ from the
+// float64 reference by ~1e-3. The angle's quadrant is taken from the integer bits (exact range
+// reduction), the rest is centred on pi/4 and evaluated by Taylor polynomials on [-pi/4, pi/4]
+// (truncation < 3e-8).
+fn sinCosOfTurns(w: u32) -> vec2f {
+  let q = w >> 8u;                 // 24-bit angle in units of 2*pi/2^24
+  let quadrant = q >> 22u;         // which quarter turn
+  let inQuarter = i32(q & 0x3fffffu) - 0x200000; // offset from the quarter's middle, exact
+  let y = f32(inQuarter) * (HALF_PI / 4194304.0); // in [-pi/4, pi/4)
+  let y2 = y * y;
+  let sy = y * (1.0 + y2 * (-1.0 / 6.0 + y2 * (1.0 / 120.0 + y2 * (-1.0 / 5040.0 + y2 * (1.0 / 362880.0)))));
+  let cy = 1.0 + y2 * (-0.5 + y2 * (1.0 / 24.0 + y2 * (-1.0 / 720.0 + y2 * (1.0 / 40320.0))));
+  // Angle within the quarter is pi/4 + y.
+  let s = INV_SQRT2 * (sy + cy);
+  let c = INV_SQRT2 * (cy - sy);
+  switch quadrant {
+    case 0u: { return vec2f(s, c); }
+    case 1u: { return vec2f(c, -s); }
+    case 2u: { return vec2f(-s, -c); }
+    default: { return vec2f(-c, s); }
+  }
+}
+
+fn boxMullerRadius(w: u32) -> f32 {
+  return sqrt(-2.0 * log((f32(w >> 8u) + 0.5) * TWO_POW_M24));
+}
 
 // Four standard normals by two Box-Muller transforms, the same formula as normals4 in rng.ts:
-// u_open = (w >> 8 + 0.5) 2^-24 in (0,1) (no log(0)), u = (w >> 8) 2^-24 in [0,1).
+// radius from u_open = (w >> 8 + 0.5) 2^-24 in (0,1) (no log(0)), angle 2 pi (w >> 8) 2^-24.
 fn normals4(w: vec4u) -> vec4f {
-  let r0 = sqrt(-2.0 * log((f32(w.x >> 8u) + 0.5) * TWO_POW_M24));
-  let t0 = TWO_PI * (f32(w.y >> 8u) * TWO_POW_M24);
-  let r1 = sqrt(-2.0 * log((f32(w.z >> 8u) + 0.5) * TWO_POW_M24));
-  let t1 = TWO_PI * (f32(w.w >> 8u) * TWO_POW_M24);
-  return vec4f(r0 * cos(t0), r0 * sin(t0), r1 * cos(t1), r1 * sin(t1));
+  let r0 = boxMullerRadius(w.x);
+  let a0 = sinCosOfTurns(w.y);
+  let r1 = boxMullerRadius(w.z);
+  let a1 = sinCosOfTurns(w.w);
+  return vec4f(r0 * a0.y, r0 * a0.x, r1 * a1.y, r1 * a1.x);
 }
 
 // Two normals (one Box-Muller) for d = 2, where the other two are not needed.
 fn normals2(w: vec4u) -> vec2f {
-  let r0 = sqrt(-2.0 * log((f32(w.x >> 8u) + 0.5) * TWO_POW_M24));
-  let t0 = TWO_PI * (f32(w.y >> 8u) * TWO_POW_M24);
-  return vec2f(r0 * cos(t0), r0 * sin(t0));
+  let r0 = boxMullerRadius(w.x);
+  let a0 = sinCosOfTurns(w.y);
+  return vec2f(r0 * a0.y, r0 * a0.x);
 }

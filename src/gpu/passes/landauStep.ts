@@ -9,7 +9,7 @@ import { PAIR_TERMS_VEC4, PARTICLE_BYTES } from '../layout';
 import { compileModule, shaderSources } from '../shaderSource';
 import type { UniformRing } from '../uniformRing';
 
-export const STEP_WORKGROUP = 64; // = WG in landau_step.wgsl
+export const STEP_WORKGROUP = 256; // = WG in landau_step.wgsl
 
 export interface LandauStepConfig {
   d: 2 | 3;

@@ -3,7 +3,8 @@
  * the test oracle for shaders/landau_step.wgsl. Same draws as the GPU (rng.ts), same formulas.
  *
  *   nanbu: V' = V + dt·(2/N)Σ_j b(V−V_j) + √(2dt) L ξ_i,          L Lᵀ = Ā = (1/N)Σ_j a(V−V_j)
- *   fgm:   V' = V + dt·(2/N)Σ_j b(V−V_j) + √(2dt/N) Σ_j a^(1/2)(V−V_j) ξ_ij   (ξ_ij, ξ_ji independent)
+ *   fgm:   V' = V + dt·(2/N)Σ_j b(V−V_j) + √(2dt/N) Σ_j a^(1/2)(V−V_j) ξ_ij   (ξ_ij, ξ_ji independent;
+ *          only ξ_ij's component in (V−V_j)⊥ is drawn: see pairNoiseTerm)
  *   kac:   as fgm with ξ_ji = −ξ_ij (one draw per unordered pair; the smaller index gets +)
  *
  * Sums run over all j including j = i, where a(0) = b(0) = 0 (models.md §1: a(0) = 0).
@@ -50,12 +51,7 @@ export function pairTerms(v: ArrayLike<number>, first: number, replica: number, 
       const lo = kac ? Math.min(i, j) : i, hi = kac ? Math.max(i, j) : j;
       normals4(draw4(rng, seed, step, pairWord(lo, hi), sw), nrm);
       const sign = kac && i > j ? -1 : 1;
-      const zx = z0 * nrm[0] + z1 * nrm[1] + (d === 3 ? z2 * nrm[2] : 0);
-      // a^(1/2)(z) ξ = α^(1/2) |z|^(-1) (|z|² ξ − z (z·ξ))
-      const f = (sign * Math.sqrt(al)) / Math.sqrt(r2);
-      noiseSum[0] += f * (r2 * nrm[0] - z0 * zx);
-      noiseSum[1] += f * (r2 * nrm[1] - z1 * zx);
-      if (d === 3) noiseSum[2] += f * (r2 * nrm[2] - z2 * zx);
+      pairNoiseTerm(z0, z1, z2, r2, Math.sqrt(al), sign, nrm[0], nrm[1], d, noiseSum);
     }
   }
   const driftScale = (2 * (d - 1)) / n; // (2/N) Σ b, b = −(d−1) α z
@@ -63,6 +59,30 @@ export function pairTerms(v: ArrayLike<number>, first: number, replica: number, 
   if (d === 2) abar[2] = 0;
   for (let c = 0; c < 6; c++) abar[c] /= n;
   return { drift, abar, noiseSum };
+}
+
+/**
+ * Adds a^(1/2)(z) ξ_ij = α^(1/2)|z| Π(z) ξ_ij to `acc`, sampling only the component of ξ_ij in
+ * z⊥ (a standard Gaussian in that plane: the same law as Π(z)ξ with ξ ~ N(0, I_d)):
+ * d = 2: η₁ (−z_y, z_x); d = 3: |z| (η₁ e₁ + η₂ e₂), (e₁, e₂) the orthonormal basis of z⊥ of
+ * Duff et al. (JCGT 6(1), 2017) built from the canonical orientation z_c = sgn·z so that both
+ * particles of a kac pair use the same basis. Twin of pairNoiseTerm in landau_step.wgsl.
+ */
+export function pairNoiseTerm(z0: number, z1: number, z2: number, r2: number, sqrtAlpha: number, sgn: number, eta1: number, eta2: number, d: number, acc: Float64Array): void {
+  if (d === 2) {
+    acc[0] += sqrtAlpha * eta1 * -z1;
+    acc[1] += sqrtAlpha * eta1 * z0;
+    return;
+  }
+  const invR = r2 > 0 ? 1 / Math.sqrt(r2) : 0;
+  const nx = sgn * invR * z0, ny = sgn * invR * z1, nz = sgn * invR * z2;
+  const sz = nz >= 0 ? 1 : -1;
+  const a = -1 / (sz + nz);
+  const b = nx * ny * a;
+  const f = sgn * sqrtAlpha * r2 * invR;
+  acc[0] += f * (eta1 * (1 + sz * nx * nx * a) + eta2 * b);
+  acc[1] += f * (eta1 * sz * b + eta2 * (sz + ny * ny * a));
+  acc[2] += f * (eta1 * -sz * nx + eta2 * -ny);
 }
 
 /** Row-major d×d matrix from the (xx, yy, zz, xy, yz, zx) slots. */

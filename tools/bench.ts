@@ -1,0 +1,85 @@
+/**
+ * `npm run bench [-- --n 1024,4096,16384 --seconds 2 --query 'd=3&gamma=-3&eps=0.1']`
+ * Pair-pass throughput and full-step rates of each noise system on the available WebGPU adapter
+ * (headless Chromium), beside the float64 CPU reference's pair rate measured in the same run.
+ */
+import { parseArgs } from 'node:util';
+import { CpuBackend } from '../src/engine/cpuBackend';
+import { parseQuery, type Noise } from '../src/physics/params';
+import type { BenchRow } from '../src/headless/bench';
+import type { HeadlessApi } from '../src/headless/api';
+import { headlessSession } from './browser';
+
+const { values } = parseArgs({
+  options: {
+    n: { type: 'string', default: '1024,4096,16384' },
+    noise: { type: 'string', default: 'nanbu,fgm,kac' },
+    seconds: { type: 'string', default: '2' },
+    query: { type: 'string', default: 'd=3&gamma=-3&eps=0.1&dt=0.001' },
+    json: { type: 'string' },
+  },
+});
+const ns = values.n.split(',').map(Number);
+const noises = values.noise.split(',') as Noise[];
+const seconds = Number(values.seconds);
+const { params, errors } = parseQuery(values.query);
+if (errors.length) {
+  console.error(errors.map((e) => e.message).join('\n'));
+  process.exit(2);
+}
+
+function fmt(x: number): string {
+  return x.toExponential(2);
+}
+
+async function cpuPairsPerSec(noise: Noise): Promise<number> {
+  const n = 512;
+  const b = new CpuBackend({ ...params, n, noise, replicas: 1 });
+  b.step(1);
+  const t0 = performance.now();
+  let steps = 0;
+  while (performance.now() - t0 < 1000 * Math.min(seconds, 2)) {
+    b.step(1);
+    steps++;
+  }
+  return (steps * n * n) / ((performance.now() - t0) / 1000);
+}
+
+const session = await headlessSession();
+try {
+  const page = session.page;
+  const adapter = await page.evaluate(() => (window as unknown as { mfl: HeadlessApi }).mfl.adapter());
+  console.log(`Mean-Field Lab benchmark — ${new Date().toISOString()}`);
+  console.log(`adapter: ${adapter}`);
+  console.log(`base parameters: ${values.query} (d=${params.d}, gamma=${params.gamma}, eps=${params.eps}, rng=${params.rng})\n`);
+  const rows: BenchRow[] = [];
+  for (const n of ns) {
+    const r = await page.evaluate(
+      (req) => (window as unknown as { mfl: HeadlessApi }).mfl.bench(req),
+      { query: values.query, ns: [n], noises, seconds },
+    );
+    rows.push(...r);
+    for (const row of r) {
+      console.log(`N=${String(row.n).padStart(6)} ${row.noise.padEnd(5)}  pair pass ${fmt(row.pairPassPairsPerSec)} pairs/s   full step ${row.stepsPerSec.toFixed(2).padStart(8)} steps/s = ${fmt(row.stepPairsPerSec)} pairs/s  (${row.repetitions} reps)`);
+    }
+  }
+  console.log('\nratios at each N (full step time / nanbu pair-pass time; fgm, kac step time / nanbu step time):');
+  for (const n of ns) {
+    const nanbu = rows.find((x) => x.n === n && x.noise === 'nanbu');
+    if (!nanbu) continue;
+    const line = [`N=${n}: nanbu step/pair pass ${(nanbu.pairPassPairsPerSec / nanbu.stepPairsPerSec).toFixed(2)}`];
+    for (const noise of ['fgm', 'kac'] as const) {
+      const x = rows.find((y) => y.n === n && y.noise === noise);
+      if (x) line.push(`${noise}/nanbu step ${(nanbu.stepsPerSec / x.stepsPerSec).toFixed(2)}`);
+    }
+    console.log('  ' + line.join(', '));
+  }
+  console.log('\nfloat64 CPU reference (Node, N=512, one thread):');
+  for (const noise of noises) console.log(`  ${noise.padEnd(5)} ${fmt(await cpuPairsPerSec(noise))} pairs/s`);
+  if (values.json) {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(values.json, JSON.stringify({ adapter, query: values.query, rows }, null, 1));
+  }
+} finally {
+  await session.close();
+}
