@@ -7,7 +7,7 @@
 
 override D: u32 = 3u;      // velocity dimension, 2 or 3
 override NOISE: u32 = 0u;  // 0 nanbu, 1 fgm, 2 kac
-const WG: u32 = 256u;       // workgroup size = tile length
+override WG: u32 = 128u;    // workgroup size = tile length; set from STEP_WORKGROUP (landauStep.ts)
 
 @group(0) @binding(0) var<uniform> P: StepParams;
 @group(0) @binding(1) var<storage, read> particlesIn: array<vec4f>;   // velocities at step k

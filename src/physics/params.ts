@@ -90,7 +90,7 @@ export const PARAM_DEFS: readonly ParamDef[] = [
     optionHelp: {
       nanbu: 'N Brownian motions, Cholesky factor of the averaged matrix Ā',
       fgm: 'N² independent pair Brownian motions (Fontbona–Guérin–Méléard)',
-      kac: 'antisymmetric pair noises: momentum exact, energy conserved a.s.',
+      kac: 'antisymmetric pair noises: momentum exact, energy conserved almost surely',
     } },
   { key: 'init', kind: 'enum', label: 'Initial data', default: 'gaussian',
     options: ['gaussian', 'aniso', 'bkw', 'bimaxwellian', 'shell'],
@@ -100,7 +100,7 @@ export const PARAM_DEFS: readonly ParamDef[] = [
       aniso: 'Gaussian with per-axis temperatures temp = T1,…,Td',
       bkw: 'BKW exact solution (T = 1) at its start time, models.md §1.2',
       bimaxwellian: 'two Gaussians of temperature temp with means ±shift along v_x',
-      shell: 'uniform on the sphere |v| = √(d·temp)',
+      shell: 'uniform on the sphere of speed √(d·temp)',
     } },
   { key: 'temp', kind: 'list', label: 'Temperature(s)', default: [1], min: 0, max: 100, minExclusive: true,
     minLength: 1, maxLength: 3,
@@ -291,4 +291,16 @@ export function toQuery(p: Params): string {
   sp.set('v', String(LINK_VERSION));
   for (const key of relevantKeys(p)) sp.set(key, formatValue(paramDef(key), p[key]));
   return sp.toString();
+}
+
+/** The README's parameter table, generated from the schema (tests/unit/readme.test.ts keeps them equal). */
+export function paramsMarkdownTable(): string {
+  const rows = PARAM_DEFS.map((def) => {
+    const dflt = formatValue(def, def.default);
+    const opts = def.kind === 'enum' && def.optionHelp
+      ? ' ' + def.options.map((o) => `\`${String(o)}\`: ${def.optionHelp![String(o)]}`).join('; ') + '.'
+      : '';
+    return `| \`${def.key}\` | ${describeRange(def)} | \`${dflt}\` | ${def.help}${opts} |`;
+  });
+  return ['| parameter | valid values | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }

@@ -9,7 +9,8 @@ import { PAIR_TERMS_VEC4, PARTICLE_BYTES } from '../layout';
 import { compileModule, shaderSources } from '../shaderSource';
 import type { UniformRing } from '../uniformRing';
 
-export const STEP_WORKGROUP = 256; // = WG in landau_step.wgsl
+/** Workgroup size = tile length of the pair sweep (override WG in landau_step.wgsl). */
+export const STEP_WORKGROUP = 128;
 
 export interface LandauStepConfig {
   d: 2 | 3;
@@ -53,6 +54,7 @@ export class LandauStepPass {
       entries: [uniformEntry, readEntry, { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } }],
     });
     const constants: Record<string, number> = {
+      WG: STEP_WORKGROUP,
       D: cfg.d,
       NOISE: { nanbu: 0, fgm: 1, kac: 2 }[cfg.noise],
       GAMMA_MODE: gammaMode(cfg.gamma),

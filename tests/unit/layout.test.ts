@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { StepParamsLayout, packStruct, wgslStruct } from '../../src/gpu/layout';
+import landauStep from '../../shaders/landau_step.wgsl?raw';
+
+describe('buffer layouts', () => {
+  it('StepParams: 8 four-byte fields, offsets 4·index, 32 bytes', () => {
+    expect(StepParamsLayout.size).toBe(32);
+    expect(StepParamsLayout.fields.map((f) => [f.name, StepParamsLayout.offsets[f.name]])).toEqual([
+      ['n', 0], ['replicas', 4], ['step', 8], ['seed', 12], ['dt', 16], ['gamma', 20], ['eps2', 24], ['invN', 28],
+    ]);
+  });
+
+  it('generates the WGSL struct with one documented line per field, in order', () => {
+    const text = wgslStruct(StepParamsLayout);
+    const lines = text.split('\n').filter((l) => l.includes(':') && l.includes('//'));
+    expect(lines.map((l) => l.trim().split(':')[0])).toEqual(StepParamsLayout.fields.map((f) => f.name));
+    expect(text).toContain('dt: f32,');
+    expect(text).toContain('seed: u32,');
+  });
+
+  it('packs little-endian at the declared offsets', () => {
+    const buf = new ArrayBuffer(32);
+    const view = new DataView(buf);
+    packStruct(StepParamsLayout, { n: 4096, replicas: 2, step: 0xffffffff, seed: 7, dt: 0.5, gamma: -3, eps2: 0.01, invN: 1 / 4096 }, view);
+    expect(view.getUint32(0, true)).toBe(4096);
+    expect(view.getUint32(8, true)).toBe(0xffffffff);
+    expect(view.getFloat32(16, true)).toBe(0.5);
+    expect(view.getFloat32(20, true)).toBe(-3);
+  });
+
+  it('the step shader uses the generated struct rather than declaring its own', () => {
+    expect(landauStep).not.toMatch(/struct StepParams/);
+    expect(landauStep).toMatch(/var<uniform> P: StepParams/);
+  });
+});
