@@ -10,6 +10,7 @@ import { runCheckpoints, type RunResult } from '../engine/runner';
 import { parseQuery, type Params } from '../physics/params';
 import type { RngKind } from '../physics/rng';
 import { benchLandau, type BenchRequest, type BenchRow } from './bench';
+import { pooledMass, sweepPoint, type MarginalReference, type SweepPoint, type SweepQuantity } from '../engine/sweep';
 
 let gpuPromise: Promise<GpuContext | { error: string }> | null = null;
 const validationErrors: string[] = [];
@@ -71,6 +72,19 @@ export const headlessApi = {
       b.skipTo(startStep);
       b.step(count);
       return Array.from(await b.readParticles());
+    });
+  },
+
+  /** One point of an N-sweep (tools/sweep.ts): a fresh run of `steps` steps, reduced to the quantity. */
+  async sweepPoint(query: string, steps: number, quantity: SweepQuantity, reference?: MarginalReference): Promise<SweepPoint> {
+    return withBackend(query, undefined, (b) => sweepPoint(b, quantity, steps, reference));
+  },
+
+  /** Pooled v_x bin masses after `steps` steps: the large-N reference of a marginal-l1 sweep. */
+  async pooledMass(query: string, steps: number, binEdges: number[]): Promise<number[]> {
+    return withBackend(query, undefined, async (b) => {
+      b.step(steps);
+      return pooledMass(await b.readParticles(), b.params.n * b.params.replicas, binEdges);
     });
   },
 

@@ -1,0 +1,108 @@
+/**
+ * N-sweep experiments (propagation of chaos, models.md §4): one point = one run of R replicas
+ * of N particles to time t, reduced to an error measure with its standard error. Runs on any
+ * Backend (WebGPU in the page, float64 in Node). The sweep over N and the log–log fit are in
+ * tools/sweep.ts and the UI; the estimators are in physics/chaos.ts.
+ */
+import { histogramL1, meanVelocitySpread, pairCovariance, type Estimate } from '../physics/chaos';
+import { initialTime } from '../physics/init';
+import type { Params } from '../physics/params';
+import { bkwMarginal1D } from '../physics/references/bkw';
+import { secondMomentAt } from '../physics/references/maxwellian';
+import type { Backend } from './backend';
+
+export const SWEEP_QUANTITIES = ['mean-velocity-spread', 'pair-correlation', 'marginal-l1'] as const;
+export type SweepQuantity = (typeof SWEEP_QUANTITIES)[number];
+
+export const QUANTITY_HELP: Record<SweepQuantity, string> = {
+  'mean-velocity-spread': 'E|V̄(t) − V̄(0)|² across replicas: O(1/N), exact for γ = 0 (models.md §1.1)',
+  'pair-correlation': 'Cov(|V¹|², |V²|²) from all pairs of each replica: 0 under chaos, O(1/N) here',
+  'marginal-l1': 'L1 distance of the v_x one-marginal (pooled over replicas) to the reference, above the sampling noise floor',
+};
+
+export interface MarginalReference {
+  name: string;
+  binEdges: number[];
+  /** Reference probability mass of each bin. */
+  mass: number[];
+}
+
+/** Simpson's rule on [a, b] with m (even) panels. */
+function simpson(f: (x: number) => number, a: number, b: number, m = 16): number {
+  const h = (b - a) / m;
+  let s = f(a) + f(b);
+  for (let k = 1; k < m; k++) s += (k % 2 ? 4 : 2) * f(a + k * h);
+  return (s * h) / 3;
+}
+
+/**
+ * The exact one-marginal of v_x at elapsed time t, where models.md gives it:
+ * γ = 0 with BKW data (the BKW marginal, §1.2), or with Gaussian data (the solution stays
+ * Gaussian with the second moments of §1.2). Otherwise null: use a large-N run.
+ */
+export function exactMarginalReference(p: Params, t: number, bins = 60): MarginalReference | null {
+  if (p.gamma !== 0) return null;
+  let density: (x: number) => number;
+  let variance: number;
+  let name: string;
+  if (p.init === 'bkw') {
+    const tAbs = initialTime(p) + t;
+    density = (x) => bkwMarginal1D(p.d, tAbs, x);
+    variance = 1;
+    name = `BKW exact solution at t = ${tAbs.toFixed(4)} (models.md §1.2)`;
+  } else if (p.init === 'gaussian' || p.init === 'aniso') {
+    const temps = p.init === 'gaussian' ? Array(p.d).fill(p.temp[0]) : p.temp;
+    const M0 = temps.map((T, i) => temps.map((_, j) => (i === j ? T : 0)));
+    variance = secondMomentAt(p.d, M0, t)[0][0];
+    density = (x) => Math.exp(-(x * x) / (2 * variance)) / Math.sqrt(2 * Math.PI * variance);
+    name = `Gaussian with the exact γ = 0 second moments, Var v_x = ${variance.toFixed(4)} (models.md §1.2)`;
+  } else {
+    return null;
+  }
+  const L = 5 * Math.sqrt(variance);
+  const binEdges = Array.from({ length: bins + 1 }, (_, k) => -L + (2 * L * k) / bins);
+  const mass = binEdges.slice(0, -1).map((a, k) => simpson(density, a, binEdges[k + 1]));
+  return { name, binEdges, mass };
+}
+
+/** Pooled histogram of v_x (all replicas) as bin masses: a large-N run's reference. */
+export function pooledMass(v: ArrayLike<number>, count: number, binEdges: readonly number[]): number[] {
+  const B = binEdges.length - 1, lo = binEdges[0], w = (binEdges[B] - lo) / B;
+  const mass = new Array<number>(B).fill(0);
+  for (let k = 0; k < count; k++) {
+    const x = v[k * 4];
+    if (x >= lo && x < binEdges[B]) mass[Math.min(B - 1, Math.floor((x - lo) / w))] += 1 / count;
+  }
+  return mass;
+}
+
+export interface SweepPoint extends Estimate {
+  n: number;
+  /** For marginal-l1: the reference's name. */
+  reference?: string;
+}
+
+/** Runs `steps` steps on a fresh backend and measures the quantity. */
+export async function sweepPoint(backend: Backend, quantity: SweepQuantity, steps: number, reference?: MarginalReference): Promise<SweepPoint> {
+  const p = backend.params;
+  if (p.replicas < 3 && quantity !== 'marginal-l1') throw new Error(`replicas: ${quantity} needs at least 3 replicas (got ${p.replicas})`);
+  const before = await backend.readMoments();
+  backend.step(steps);
+  if (quantity === 'mean-velocity-spread') {
+    const after = await backend.readMoments();
+    return { n: p.n, ...meanVelocitySpread(before.map((m) => m.momentum), after.map((m) => m.momentum)) };
+  }
+  if (quantity === 'pair-correlation') {
+    const after = await backend.readMoments();
+    return { n: p.n, ...pairCovariance(after.map((m) => ({ mean: m.energy, meanSquare: m.m4 })), p.n) };
+  }
+  if (!reference) throw new Error('marginal-l1 needs a reference (exact or a large-N run)');
+  const v = await backend.readParticles();
+  const xs = Array.from({ length: p.n * p.replicas }, (_, k) => v[k * 4]);
+  const l1 = histogramL1(xs, reference.binEdges, reference.mass);
+  // Standard error by the jackknife over replicas would need R histograms; the binomial noise
+  // floor's spread is a fair stand-in: sd of Σ|p̂−p| ≈ √(Σ p(1−p)(1 − 2/π)/M).
+  const M = xs.length;
+  const sd = Math.sqrt(reference.mass.reduce((s, q) => s + q * (1 - q), 0) * (1 - 2 / Math.PI) / M);
+  return { n: p.n, value: l1.value, stdErr: sd, reference: reference.name };
+}
