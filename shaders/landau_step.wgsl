@@ -14,7 +14,13 @@ override WG: u32 = 128u;    // workgroup size = tile length; set from STEP_WORKG
 @group(0) @binding(2) var<storage, read_write> particlesOut: array<vec4f>; // velocities at step k+1
 @group(0) @binding(3) var<storage, read_write> terms: array<vec4f>;   // pairTerms only: 4 vec4f per particle
 
-var<workgroup> tile: array<vec4f, WG>;
+// The partners of the current tile, structure-of-arrays, four partners per vec4f: the inner
+// loop then evaluates four pairs per iteration with vector arithmetic (fewer loads and loop
+// steps; measured +25% on SwiftShader, neutral on GPUs that scalarise anyway).
+var<workgroup> tileX: array<vec4f, WG / 4u>; // partner v_x
+var<workgroup> tileY: array<vec4f, WG / 4u>; // partner v_y
+var<workgroup> tileZ: array<vec4f, WG / 4u>; // partner v_z (0 when d = 2)
+var<workgroup> tileW: array<vec4f, WG / 4u>; // 1 for a partner j < N, 0 for the last tile's padding
 
 struct PairSums {
   drift: vec3f, // sum_j -alpha z  (times 2(d-1)/N gives (2/N) sum_j b)
@@ -45,38 +51,58 @@ fn pairNoiseTerm(z: vec3f, r2: f32, sqrtAlpha: f32, sgn: f32, eta: vec2f) -> vec
   return (sgn * sqrtAlpha * r2 * invR) * (eta.x * e1 + eta.y * e2);
 }
 
+fn hsum(v: vec4f) -> f32 { return (v.x + v.y) + (v.z + v.w); }
+
 fn pairSums(i: u32, lid: u32, replica: u32, vi: vec3f) -> PairSums {
   var s: PairSums;
   let n = P.n;
   let base = replica * n;
   let sw = streamWordOf(select(STREAM_PAIR_ORDERED, STREAM_PAIR_UNORDERED, NOISE == 2u), replica);
+  // Per-lane partial sums over the four partners of each vec4 (reduced after the sweep).
+  var dX = vec4f(0.0); var dY = vec4f(0.0); var dZ = vec4f(0.0);
+  var aXX = vec4f(0.0); var aYY = vec4f(0.0); var aZZ = vec4f(0.0);
+  var aXY = vec4f(0.0); var aYZ = vec4f(0.0); var aZX = vec4f(0.0);
   for (var t0 = 0u; t0 < n; t0 += WG) {
-    // Partners past N (last tile) get weight 0, so the inner loop has a constant trip count.
-    tile[lid] = vec4f(particlesIn[base + min(t0 + lid, n - 1u)].xyz, select(0.0, 1.0, t0 + lid < n));
+    let pj = particlesIn[base + min(t0 + lid, n - 1u)];
+    let slot = lid >> 2u;
+    let lane = lid & 3u;
+    tileX[slot][lane] = pj.x;
+    tileY[slot][lane] = pj.y;
+    tileZ[slot][lane] = pj.z;
+    tileW[slot][lane] = select(0.0, 1.0, t0 + lid < n); // constant trip count below
     workgroupBarrier();
-    for (var k = 0u; k < WG; k++) {
-      let z = vi - tile[k].xyz;
-      let r2 = dot(z, z);
-      let al = alphaOf(r2, P.gamma, P.eps2) * tile[k].w;
-      s.drift -= al * z;
+    for (var k = 0u; k < WG / 4u; k++) {
+      let zx = vi.x - tileX[k];
+      let zy = vi.y - tileY[k];
+      let zz = vi.z - tileZ[k];
+      let r2 = zx * zx + zy * zy + zz * zz;
+      let al = alphaOf4(r2, P.gamma, P.eps2) * tileW[k];
+      let ax = al * zx; let ay = al * zy; let az = al * zz;
+      dX -= ax; dY -= ay; dZ -= az;
       if (NOISE == 0u) {
-        s.diag += al * (vec3f(r2) - z * z);
-        s.offd -= al * (z * z.yzx);
+        let ar2 = al * r2;
+        aXX += ar2 - ax * zx; aYY += ar2 - ay * zy; aZZ += ar2 - az * zz;
+        aXY -= ax * zy; aYZ -= ay * zz; aZX -= az * zx;
       } else {
-        let j = t0 + k;
-        var pw = pairWordOf(i, j);
-        var sgn = 1.0;
-        if (NOISE == 2u) {
-          // kac: one draw per unordered pair; the smaller index sees +xi, the larger -xi.
-          pw = pairWordOf(min(i, j), max(i, j));
-          sgn = select(1.0, -1.0, i > j);
+        for (var c = 0u; c < 4u; c++) {
+          let j = t0 + 4u * k + c;
+          var pw = pairWordOf(i, j);
+          var sgn = 1.0;
+          if (NOISE == 2u) {
+            // kac: one draw per unordered pair; the smaller index sees +xi, the larger -xi.
+            pw = pairWordOf(min(i, j), max(i, j));
+            sgn = select(1.0, -1.0, i > j);
+          }
+          let eta = normals2(draw4(P.seed, P.step, pw, sw));
+          s.noise += pairNoiseTerm(vec3f(zx[c], zy[c], zz[c]), r2[c], sqrt(al[c]), sgn, eta);
         }
-        let eta = normals2(draw4(P.seed, P.step, pw, sw));
-        s.noise += pairNoiseTerm(z, r2, sqrt(al), sgn, eta);
       }
     }
     workgroupBarrier();
   }
+  s.drift = vec3f(hsum(dX), hsum(dY), hsum(dZ));
+  s.diag = vec3f(hsum(aXX), hsum(aYY), hsum(aZZ));
+  s.offd = vec3f(hsum(aXY), hsum(aYZ), hsum(aZX));
   if (D == 2u) { s.diag.z = 0.0; }
   return s;
 }
