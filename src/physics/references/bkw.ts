@@ -57,7 +57,7 @@ export function bkwK(d: number, t: number): number {
   checkDimension(d, 'bkwK');
   const start = bkwStartTime(d);
   if (Number.isNaN(t) || t < start) {
-    const range = d === 3 ? 't ≥ ¼ ln(5/2) ≈ 0.2290731' : 't ≥ 0';
+    const range = d === 3 ? 't ≥ ¼ ln(5/2) ≈ 0.2290727' : 't ≥ 0';
     throw new Error(
       `bkwK: time t = ${t} is outside the BKW validity range for d = ${d} (${range}, our time units)`,
     );
@@ -153,27 +153,41 @@ export function bkwFisher(d: number, t: number): number {
   });
 }
 
+/** Large-N limits of the two KDE Fisher estimates on BKW samples (1/velocity²). */
+export interface BkwKdeFisherLimits {
+  /** E_f |s_h|², the limit of the plug-in estimate. */
+  readonly plugIn: number;
+  /** I(f) − E_f |s_h − s|², the limit of the score-matching estimate. */
+  readonly scoreMatching: number;
+}
+
 /**
- * Large-N limit of the leave-one-out Gaussian-KDE Fisher estimator
- * (`kdeFisherInformation` in estimators/fisher.ts) applied to BKW samples at time t with
- * bandwidth h: E_{v∼f} |∇log(f * G_h)(v)|², G_h = N(0, h² I).
+ * Large-N limits of the leave-one-out Gaussian-KDE Fisher estimates
+ * (`kdeFisherInformation` in estimators/fisher.ts) on BKW samples at time t with bandwidth h,
+ * where s = ∇log f and s_h = ∇log(f * G_h), G_h = N(0, h² I).
  *
  * The smoothed profile is again of BKW form: f * G_h = N(0, S I)(P̃ + Q̃|v|²) with
  * S = K + h², P̃ = P + d Q K h²/S, Q̃ = Q K²/S² (Gaussian conditioning of |u|² on u + hZ = v).
- * For h = 0 this is bkwFisher. Used to check the estimator on a non-Gaussian law.
+ * With s = a(|v|²) v and s_h = b(|v|²) v, the limits are E_f[|v|² b²] and
+ * E_f[|v|² (2ab − b²)], by the same radial quadrature as `bkwFisher` (both equal it at h = 0).
  */
-export function bkwKdeFisherLimit(d: number, t: number, h: number): number {
+export function bkwKdeFisherLimits(d: number, t: number, h: number): BkwKdeFisherLimits {
   if (!(h >= 0) || !Number.isFinite(h)) {
-    throw new Error(`bkwKdeFisherLimit: bandwidth h must be finite and ≥ 0, got ${h}`);
+    throw new Error(`bkwKdeFisherLimits: bandwidth h must be finite and ≥ 0, got ${h}`);
   }
   const { K, P, Q } = bkwPQ(d, t);
   const S = K + h * h;
   const smoothedP = P + (d * Q * K * h * h) / S;
   const smoothedQ = (Q * K * K) / (S * S);
-  return radialExpectation(d, K, P, Q, (r2) => {
-    const factor = -1 / S + (2 * smoothedQ) / (smoothedP + smoothedQ * r2);
-    return r2 * factor * factor;
+  const exactFactor = (r2: number): number => -1 / K + (2 * Q) / (P + Q * r2);
+  const smoothedFactor = (r2: number): number => -1 / S + (2 * smoothedQ) / (smoothedP + smoothedQ * r2);
+  const plugIn = radialExpectation(d, K, P, Q, (r2) => r2 * smoothedFactor(r2) ** 2);
+  const scoreMatching = radialExpectation(d, K, P, Q, (r2) => {
+    const a = exactFactor(r2);
+    const b = smoothedFactor(r2);
+    return r2 * (2 * a * b - b * b);
   });
+  return { plugIn, scoreMatching };
 }
 
 /**

@@ -1,0 +1,135 @@
+/**
+ * The GPU side of the entropy diagnostics (models.md §4; engine/diagnostics.ts reduces the
+ * results in float64): snapshots a particle buffer, runs the k-NN search (KnnPass) and the KDE
+ * score sums (KdeScorePass) on the snapshot, and reads everything back through staging buffers.
+ *
+ * Never stalls the step loop: `measure` copies the particles into a capture buffer in queue order
+ * at call time and returns at once; steps submitted afterwards do not change what is measured.
+ * The two passes share one input buffer, so measurements run one after another (each copies its
+ * capture into the input when its turn comes). The KDE bandwidths depend on the snapshot's
+ * moments, so a measurement is two submissions: (copy, k-NN, readback of particles and
+ * distances), then (KDE with the bandwidths the caller computed from those particles, readback).
+ */
+import { PARTICLE_BYTES } from './layout';
+import { KdeScorePass } from './passes/kdeScore';
+import { KnnPass, type NeighbourPassConfig } from './passes/knn';
+
+export interface NeighbourMeasurement {
+  /** The measured velocities (vec4 layout, float32), as they were when `measure` was called. */
+  particles: Float32Array;
+  /** Neighbour rank k. */
+  k: number;
+  /** k nearest distances per particle, ascending: [replica][particle][k] (velocity units). */
+  distances: Float32Array;
+  /** kde_score.wgsl output, 2 vec4 per particle (layout.ts `unpackScoreSums`). */
+  scoreSums: Float32Array;
+  /** Kernel bandwidth used for each replica (velocity units). */
+  bandwidths: number[];
+}
+
+/** Chooses the KDE bandwidth of each replica from the snapshot's velocities. */
+export type BandwidthRule = (particles: Float32Array) => number[];
+
+async function mapCopy(staging: GPUBuffer): Promise<ArrayBuffer> {
+  try {
+    await staging.mapAsync(GPUMapMode.READ);
+    return staging.getMappedRange().slice(0);
+  } finally {
+    staging.destroy();
+  }
+}
+
+export class NeighbourStatistics {
+  /** The snapshot both passes read. */
+  private readonly input: GPUBuffer;
+  private readonly knnPasses = new Map<number, Promise<KnnPass>>();
+  private kdePass: Promise<KdeScorePass> | null = null;
+  /** Settles when the last queued measurement has finished with `input`. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private destroyed = false;
+
+  constructor(private readonly device: GPUDevice, private readonly cfg: NeighbourPassConfig) {
+    this.input = device.createBuffer({
+      label: 'NeighbourStatistics.input',
+      size: this.particleBytes,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
+    });
+  }
+
+  private get particleBytes(): number {
+    return this.cfg.n * this.cfg.replicas * PARTICLE_BYTES;
+  }
+
+  /**
+   * Measures the velocities `source` holds now (the copy is submitted before this returns):
+   * k-NN distances (k ∈ [1, min(8, N − 1)]) and KDE score sums with the bandwidths `bandwidthsOf`
+   * picks from the snapshot.
+   */
+  measure(source: GPUBuffer, k: number, bandwidthsOf: BandwidthRule): Promise<NeighbourMeasurement> {
+    if (this.destroyed) return Promise.reject(new Error('NeighbourStatistics: measure() after destroy()'));
+    const capture = this.device.createBuffer({
+      label: 'NeighbourStatistics.capture',
+      size: this.particleBytes,
+      usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+    const encoder = this.device.createCommandEncoder({ label: 'NeighbourStatistics.captureEncoder' });
+    encoder.copyBufferToBuffer(source, 0, capture, 0, this.particleBytes);
+    this.device.queue.submit([encoder.finish()]);
+    const result = this.tail.then(() => this.measureCapture(capture, k, bandwidthsOf)).finally(() => capture.destroy());
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private knn(k: number): Promise<KnnPass> {
+    let pass = this.knnPasses.get(k);
+    if (!pass) {
+      pass = KnnPass.create(this.device, { ...this.cfg, k }, this.input);
+      this.knnPasses.set(k, pass);
+      pass.catch(() => this.knnPasses.delete(k));
+    }
+    return pass;
+  }
+
+  private kde(): Promise<KdeScorePass> {
+    this.kdePass ??= KdeScorePass.create(this.device, this.cfg, this.input);
+    return this.kdePass;
+  }
+
+  private staging(label: string, size: number): GPUBuffer {
+    return this.device.createBuffer({ label, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  }
+
+  private async measureCapture(capture: GPUBuffer, k: number, bandwidthsOf: BandwidthRule): Promise<NeighbourMeasurement> {
+    const [knn, kde] = await Promise.all([this.knn(k), this.kde()]);
+    if (this.destroyed) throw new Error('NeighbourStatistics: destroyed during a measurement');
+    const { device } = this;
+    const bytes = this.particleBytes;
+    const particlesStaging = this.staging('NeighbourStatistics.particlesStaging', bytes);
+    const distancesStaging = this.staging('NeighbourStatistics.distancesStaging', knn.distanceBytes);
+    const first = device.createCommandEncoder({ label: 'NeighbourStatistics.knnEncoder' });
+    first.copyBufferToBuffer(capture, 0, this.input, 0, bytes);
+    knn.encode(first);
+    first.copyBufferToBuffer(this.input, 0, particlesStaging, 0, bytes);
+    first.copyBufferToBuffer(knn.distances, 0, distancesStaging, 0, knn.distanceBytes);
+    device.queue.submit([first.finish()]);
+    const [particlesRaw, distancesRaw] = await Promise.all([mapCopy(particlesStaging), mapCopy(distancesStaging)]);
+    const particles = new Float32Array(particlesRaw);
+    const bandwidths = bandwidthsOf(particles);
+    kde.setBandwidths(bandwidths);
+    const scoreStaging = this.staging('NeighbourStatistics.scoreStaging', kde.scoreSumsBytes);
+    const second = device.createCommandEncoder({ label: 'NeighbourStatistics.kdeEncoder' });
+    kde.encode(second);
+    second.copyBufferToBuffer(kde.scoreSums, 0, scoreStaging, 0, kde.scoreSumsBytes);
+    device.queue.submit([second.finish()]);
+    const scoreSums = new Float32Array(await mapCopy(scoreStaging));
+    return { particles, k, distances: new Float32Array(distancesRaw), scoreSums, bandwidths: [...bandwidths] };
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.input.destroy();
+    for (const pass of this.knnPasses.values()) pass.then((p) => p.destroy(), () => undefined);
+    this.kdePass?.then((p) => p.destroy(), () => undefined);
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Owns shaders/knn.wgsl: the all-pairs k-nearest-neighbour search within each replica, for the
+ * Kozachenko–Leonenko entropy (models.md §4). Reads a particle buffer (vec4 layout) and writes
+ * the k smallest distances of every particle, ascending, into `distances`
+ * ([replica][particle][k], float32, velocity units). O(N² R) pair work, tiled like the step.
+ */
+import { NeighbourParamsLayout, packStruct, PARTICLE_BYTES } from '../layout';
+import { compileModule, shaderSources } from '../shaderSource';
+
+/** Workgroup size = tile length of the pair sweep (override WG in knn.wgsl and kde_score.wgsl). */
+export const KNN_WORKGROUP = 128;
+/** Largest neighbour rank k: the register list length KMAX in knn.wgsl. */
+export const KNN_MAX_RANK = 8;
+
+/** Particles per replica and replica count of the buffer a neighbour pass reads. */
+export interface NeighbourPassConfig {
+  n: number;
+  replicas: number;
+}
+
+/** A NeighbourParams uniform buffer (layout.ts), written once. */
+export function neighbourParamsBuffer(device: GPUDevice, label: string, cfg: NeighbourPassConfig): GPUBuffer {
+  const buffer = device.createBuffer({ label, size: NeighbourParamsLayout.size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const data = new ArrayBuffer(NeighbourParamsLayout.size);
+  packStruct(NeighbourParamsLayout, { n: cfg.n, replicas: cfg.replicas }, new DataView(data));
+  device.queue.writeBuffer(buffer, 0, data);
+  return buffer;
+}
+
+/** Throws unless the particle buffer can hold n·R vec4 particles and n ≥ 2. */
+export function checkNeighbourConfig(caller: string, cfg: NeighbourPassConfig, particles: GPUBuffer): void {
+  if (!Number.isInteger(cfg.n) || cfg.n < 2) throw new Error(`${caller}: need N ≥ 2 particles per replica, got ${cfg.n}`);
+  if (!Number.isInteger(cfg.replicas) || cfg.replicas < 1) throw new Error(`${caller}: need R ≥ 1 replicas, got ${cfg.replicas}`);
+  if (particles.size < cfg.n * cfg.replicas * PARTICLE_BYTES) {
+    throw new Error(`${caller}: particle buffer of ${particles.size} bytes is smaller than N·R·${PARTICLE_BYTES}`);
+  }
+}
+
+export class KnnPass {
+  private constructor(
+    private readonly pipeline: GPUComputePipeline,
+    private readonly bindGroup: GPUBindGroup,
+    private readonly params: GPUBuffer,
+    /** k nearest distances per particle, ascending: index (r·N + i)·k + m (float32, velocity units). */
+    readonly distances: GPUBuffer,
+    private readonly cfg: NeighbourPassConfig & { k: number },
+  ) {}
+
+  /** A pass reading `particles` (not owned) for neighbour rank k ∈ [1, min(8, N − 1)]. */
+  static async create(device: GPUDevice, cfg: NeighbourPassConfig & { k: number }, particles: GPUBuffer): Promise<KnnPass> {
+    checkNeighbourConfig('KnnPass', cfg, particles);
+    const { k } = cfg;
+    if (!Number.isInteger(k) || k < 1 || k > Math.min(KNN_MAX_RANK, cfg.n - 1)) {
+      throw new Error(`KnnPass: need 1 ≤ k ≤ min(${KNN_MAX_RANK}, N − 1), got k = ${k}, N = ${cfg.n}`);
+    }
+    const module = await compileModule(device, 'KnnPass.module', shaderSources.knn);
+    const pipeline = await device.createComputePipelineAsync({
+      label: `KnnPass.pipeline(k=${k})`,
+      layout: 'auto',
+      compute: { module, entryPoint: 'knnDistances', constants: { WG: KNN_WORKGROUP, K: k } },
+    });
+    const params = neighbourParamsBuffer(device, 'KnnPass.params', cfg);
+    const distances = device.createBuffer({
+      label: 'KnnPass.distances',
+      size: cfg.n * cfg.replicas * k * 4,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+    });
+    const bindGroup = device.createBindGroup({
+      label: 'KnnPass.bindGroup',
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: params } },
+        { binding: 1, resource: { buffer: particles, size: cfg.n * cfg.replicas * PARTICLE_BYTES } },
+        { binding: 2, resource: { buffer: distances } },
+      ],
+    });
+    return new KnnPass(pipeline, bindGroup, params, distances, { ...cfg });
+  }
+
+  get k(): number {
+    return this.cfg.k;
+  }
+
+  /** Size in bytes of `distances`. */
+  get distanceBytes(): number {
+    return this.distances.size;
+  }
+
+  /** Encodes the search as its own compute pass. */
+  encode(encoder: GPUCommandEncoder): void {
+    const pass = encoder.beginComputePass({ label: 'KnnPass.pass' });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.bindGroup);
+    pass.dispatchWorkgroups(Math.ceil(this.cfg.n / KNN_WORKGROUP), this.cfg.replicas);
+    pass.end();
+  }
+
+  destroy(): void {
+    this.params.destroy();
+    this.distances.destroy();
+  }
+}
