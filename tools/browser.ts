@@ -1,8 +1,9 @@
 /**
  * Headless Chromium with WebGPU, for the runner, the benchmark and the tests. Uses the system
  * Chromium (CHROMIUM_PATH, default /usr/bin/chromium) through playwright-core: nothing is
- * downloaded. Flags keep Chromium off the (closed) network; the Vulkan/SwiftShader flags let
- * screenshots capture WebGPU canvases.
+ * downloaded. Flags keep Chromium off the (closed) network. Canvases: with ANGLE on Vulkan
+ * (`--use-angle=vulkan`) headless screenshots and drawImage of WebGPU canvases came back blank
+ * on this machine; ANGLE on SwiftShader captures them (checked by tests/e2e screenshots).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,7 +20,8 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
   '--enable-features=Vulkan',
   '--use-vulkan=swiftshader',
-  '--use-angle=vulkan',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
 ];
 
 export function chromiumPath(): string {

@@ -41,6 +41,8 @@ const MOMENTS_EVERY_MS = 60;
 const HISTOGRAM_EVERY_MS = 90;
 const CHARTS_EVERY_MS = 150;
 const STATS_EVERY_MS = 250;
+/** Renders of the cloud after a change (see `cloudFrames`). */
+const CLOUD_SETTLE_FRAMES = 30;
 
 export interface LoopContainers {
   cloud: HTMLElement;
@@ -111,16 +113,19 @@ function acquireAppGpu(): Promise<AppGpu | { error: string }> {
 
 // ---------------------------------------------------------------------------------------------
 
-/** A nice number ≥ x: 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k. */
+/** A nice number ≥ x: 1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8 × 10^k. */
 export function niceCeil(x: number): number {
   if (!(x > 0) || !Number.isFinite(x)) return 1;
   const p = 10 ** Math.floor(Math.log10(x));
-  const m = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((s) => s * p >= x * (1 - 1e-12)) ?? 10;
+  const m = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 10].find((s) => s * p >= x * (1 - 1e-12)) ?? 10;
   return m * p;
 }
 
-/** Histogram ranges from the initial particles: ±4.5σ around the mean of the widest component. */
-export function histogramRangeOf(v: ArrayLike<number>, count: number, d: number): HistogramRange {
+/**
+ * Histogram ranges from the initial particles: ±4.5σ around the mean of the widest component;
+ * colorMax (the speed at the top of the cloud's colour map) about twice the r.m.s. speed.
+ */
+export function histogramRangeOf(v: ArrayLike<number>, count: number, d: number): HistogramRange & { colorMax: number } {
   const mean = [0, 0, 0], sq = [0, 0, 0];
   let energy = 0;
   for (let k = 0; k < count; k++) {
@@ -138,7 +143,7 @@ export function histogramRangeOf(v: ArrayLike<number>, count: number, d: number)
     maxVar = Math.max(maxVar, variance);
     vMax = Math.max(vMax, Math.abs(m) + 4.5 * Math.sqrt(variance));
   }
-  return { vMax: niceCeil(vMax), speedMax: niceCeil(Math.sqrt(energy / count) + 3.5 * Math.sqrt(maxVar)) };
+  return { vMax: niceCeil(vMax), speedMax: niceCeil(Math.sqrt(energy / count) + 3.5 * Math.sqrt(maxVar)), colorMax: niceCeil(2 * Math.sqrt(energy / count)) };
 }
 
 interface Run {
@@ -147,7 +152,7 @@ interface Run {
   companion: Backend | null;
   companionNoise: Params['noise'] | null;
   histogram: HistogramPass | null;
-  range: HistogramRange;
+  range: HistogramRange & { colorMax: number };
   t0: number;
   series: TimeSeries;
   /** Per-step cost of the CPU engine (EMA, ms). */
@@ -209,7 +214,11 @@ export class SimulationLoop {
   private buildCount = 0;
   private lastStatsAt = 0;
   private lastChartsAt = 0;
-  private cloudDirty = true;
+  /**
+   * Frames the cloud still has to render. More than one after a change: three.js compiles new
+   * pipelines asynchronously and skips what is not ready, so a single render can miss it.
+   */
+  private cloudFrames = CLOUD_SETTLE_FRAMES;
   private recovering = false;
 
   constructor(private readonly store: AppStore, private readonly el: LoopContainers) {
@@ -225,9 +234,9 @@ export class SimulationLoop {
       if (s.highContrast !== prev.highContrast) this.applyTheme();
       if (s.pointSize !== prev.pointSize) {
         this.cloud?.setPointSize(s.pointSize);
-        this.cloudDirty = true;
+        this.cloudFrames = CLOUD_SETTLE_FRAMES;
       }
-      if (s.replica !== prev.replica) this.cloudDirty = true;
+      if (s.replica !== prev.replica) this.cloudFrames = CLOUD_SETTLE_FRAMES;
     });
     await this.initEngine();
     if (this.disposed) return;
@@ -274,14 +283,14 @@ export class SimulationLoop {
   }
 
   private readonly markCloudDirty = (): void => {
-    this.cloudDirty = true;
+    this.cloudFrames = Math.max(this.cloudFrames, 2);
   };
 
   private applyTheme(): void {
     const hc = this.store.getState().highContrast;
     this.cloud?.setHighContrast(hc);
     this.heatmap.setHighContrast(hc);
-    this.cloudDirty = true;
+    this.cloudFrames = CLOUD_SETTLE_FRAMES;
     if (this.run) this.configureViews(this.run);
   }
 
@@ -320,7 +329,8 @@ export class SimulationLoop {
     this.destroyRun();
     const s = this.store.getState();
     const { params, capNote } = this.effectiveParams(s.params);
-    const companionNoise = s.compare && s.compare !== params.noise ? s.compare : null;
+    // The companion run compares Landau noise systems only.
+    const companionNoise = params.model === 'landau' && s.compare && s.compare !== params.noise ? s.compare : null;
     const gpu = this.gpu;
     let backend: Backend | null = null;
     let companion: Backend | null = null;
@@ -328,7 +338,10 @@ export class SimulationLoop {
     try {
       const initial = sampleInitial(params);
       const count = params.n * params.replicas;
-      const range = histogramRangeOf(initial, count, params.d);
+      // The torus cell is [0, 1)^d: bin [−1, 1) (the symmetric bins of the pass) rather than the data.
+      const range = params.model === 'torus'
+        ? { vMax: 1, speedMax: niceCeil(Math.sqrt(params.d)), colorMax: niceCeil(Math.sqrt(params.d)) }
+        : histogramRangeOf(initial, count, params.d);
       if (gpu) {
         backend = await WebGpuBackend.create(gpu.ctx, params, initial);
         if (companionNoise) companion = await WebGpuBackend.create(gpu.ctx, { ...params, noise: companionNoise }, initial);
@@ -372,14 +385,17 @@ export class SimulationLoop {
   private configureViews(run: Run): void {
     const s = this.store.getState();
     const p = run.params;
-    this.cloud?.configure(p.n, p.d, run.range.vMax, run.range.speedMax);
+    // Landau moves velocities; the first-order systems and the torus move positions.
+    const symbol = p.model === 'landau' ? 'v' : 'x';
+    this.cloud?.configure(p.n, p.d, run.range.vMax, run.range.colorMax, symbol);
+    this.heatmap.setSymbol(symbol);
     run.lastCloudStep = -1;
-    this.cloudDirty = true;
-    this.marginals.configure({ d: p.d, range: run.range, bkw: bkwApplies(p), highContrast: s.highContrast });
+    this.cloudFrames = CLOUD_SETTLE_FRAMES;
+    this.marginals.configure({ d: p.d, range: run.range, bkw: bkwApplies(p), maxwellian: p.model === 'landau', symbol, highContrast: s.highContrast });
     this.curves.configure({
       d: p.d, n: p.n, replicas: p.replicas, noise: p.noise,
-      maxwellianMolecules: p.gamma === 0, bkw: bkwApplies(p), coulomb: coulombApplies(p),
-      companion: run.companionNoise, t0: run.t0, highContrast: s.highContrast,
+      maxwellianMolecules: p.model === 'landau' && p.gamma === 0, bkw: bkwApplies(p), coulomb: coulombApplies(p),
+      companion: run.companionNoise, t0: run.t0, highContrast: s.highContrast, symbol, landau: p.model === 'landau',
     });
     this.heatmap.setHighContrast(s.highContrast);
     if (run.latestHistogram) this.showHistogram(run, run.latestHistogram);
@@ -417,12 +433,17 @@ export class SimulationLoop {
     this.rafId = requestAnimationFrame(this.frame);
     const run = this.run;
     if (!run) {
-      if (this.cloudDirty && this.cloud) this.cloud.render();
+      if (this.cloudFrames > 0 && this.cloud) {
+        this.cloudFrames--;
+        this.cloud.render();
+      }
       return;
     }
     try {
-      this.stepRun(run, now);
+      // Read back first: the state at the current step is recorded before the next batch
+      // (so every run's curves start at t0).
       this.readBack(run, now);
+      this.stepRun(run, now);
       this.drawCloud(run);
       if (now - this.lastChartsAt > CHARTS_EVERY_MS) {
         this.lastChartsAt = now;
@@ -555,12 +576,12 @@ export class SimulationLoop {
           run.lastCloudReplica = replica;
         }
         // Before the first render the points have no GPU buffer yet: render once, copy next frame.
-        this.cloudDirty = true;
+        this.cloudFrames = Math.max(this.cloudFrames, 2);
       } else if (run.backend instanceof CpuBackend) {
         cloud.setParticles(run.backend.state, replica * p.n);
         run.lastCloudStep = step;
         run.lastCloudReplica = replica;
-        this.cloudDirty = true;
+        this.cloudFrames = Math.max(this.cloudFrames, 2);
       } else if (!run.particlesPending) {
         // WebGPU engine drawn by a WebGL renderer: asynchronous readbacks, one in flight.
         run.particlesPending = true;
@@ -570,14 +591,14 @@ export class SimulationLoop {
           cloud.setParticles(v, replica * p.n);
           run.lastCloudStep = step;
           run.lastCloudReplica = replica;
-          this.cloudDirty = true;
+          this.cloudFrames = Math.max(this.cloudFrames, 2);
         }, () => {
           run.particlesPending = false;
         });
       }
     }
-    if (this.cloudDirty) {
-      this.cloudDirty = false;
+    if (this.cloudFrames > 0) {
+      this.cloudFrames--;
       cloud.render();
     }
   }
@@ -680,8 +701,10 @@ export class SimulationLoop {
     ctx.font = 'bold 18px system-ui, sans-serif';
     ctx.textBaseline = 'top';
     const s = this.store.getState();
-    ctx.fillText(`Mean-Field Lab — t = ${s.stats.t.toPrecision(4)}, step ${s.stats.step}, ?${currentQuery(s)}`, 12, 10);
-    let y = 40;
+    ctx.fillText(`Mean-Field Lab — t = ${s.stats.t.toPrecision(4)}, step ${s.stats.step}, N = ${s.engine?.n ?? s.params.n}, R = ${s.engine?.replicas ?? s.params.replicas}`, 12, 8);
+    ctx.font = '12px ui-monospace, monospace';
+    ctx.fillText(`?${currentQuery(s)}`, 12, 32);
+    let y = 52;
     if (cloud) ctx.drawImage(cloud, 0, y, 800, cloudH);
     const heatH = Math.min(cloudH || 600, 560);
     ctx.save();

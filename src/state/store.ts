@@ -1,0 +1,182 @@
+/**
+ * The app's state: one vanilla zustand store built from typed slices (conventions.md):
+ *
+ * - params: the parameters the engine runs (the share link is exactly this slice) and the
+ *   messages from the link that opened the page;
+ * - run: play/pause, pending single steps, reset requests, the engine in use, notices and the
+ *   low-rate statistics of the status line (updated a few times per second, never per frame);
+ * - view: display options (point size, replica shown, high contrast).
+ *
+ * Per-frame data (particles, histograms, curves) never goes through this store: the frame loop
+ * (engine/loop.ts) hands it straight to the views.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import { validateParams, type Noise, type ParamError, type Params } from '../physics/params';
+import { decodeLink, encodeLink, type LinkState } from './urlCodec';
+import { CLASSROOM_PRESETS, presetById } from './presets';
+
+/** The preset whose link this state is, if any (a preset link shows its description). */
+function matchingPreset(s: LinkState): string | null {
+  const q = encodeLink(s);
+  return CLASSROOM_PRESETS.find((p) => p.query === q)?.id ?? null;
+}
+
+export interface ParamsSlice {
+  params: Params;
+  compare: Noise | null;
+  /** Messages about the link the page was opened with (bad/unknown fields). */
+  linkMessages: string[];
+  /** The classroom preset last applied (cleared by any parameter change), for its description. */
+  activePreset: string | null;
+  /** Validates the whole parameter set; applies it only when valid, else returns the errors. */
+  applyParams(next: Params, compare?: Noise | null): ParamError[];
+  /** Opens a share-link query: valid fields applied, messages kept for display. */
+  openLink(query: string): void;
+  applyPreset(id: string): void;
+  dismissLinkMessages(): void;
+}
+
+export interface EngineInfo {
+  kind: 'webgpu' | 'cpu';
+  /** Adapter in words (describeAdapter), "CPU fallback" said plainly. */
+  adapter: string;
+  /** No hardware GPU: SwiftShader/llvmpipe adapter, or the CPU engine. */
+  isFallback: boolean;
+  /** How the particle cloud gets its data. */
+  cloudSource: 'shared-device' | 'readback' | 'none';
+  /** Particles and replicas actually run (the CPU engine caps them). */
+  n: number;
+  replicas: number;
+  /** Why n/replicas differ from the parameters, if they do. */
+  capNote: string | null;
+}
+
+export interface RunStats {
+  t: number;
+  step: number;
+  stepsPerSecond: number;
+  pairsPerSecond: number;
+  /** NaN/Inf velocity components at the last moments readback. */
+  nonFinite: number;
+}
+
+export interface RunSlice {
+  playing: boolean;
+  stepsPerFrame: number;
+  /** Single steps requested and not yet taken. */
+  pendingSteps: number;
+  /** Incremented by reset(): the loop rebuilds the run from the current parameters. */
+  resetCounter: number;
+  engine: EngineInfo | null;
+  /** Building, device lost, no WebGPU…: one line for the banner, or null. */
+  notice: string | null;
+  /** The run stopped (NaN/Inf): the message, or null. */
+  error: string | null;
+  stats: RunStats;
+  play(): void;
+  pause(): void;
+  togglePlay(): void;
+  stepOnce(): void;
+  reset(): void;
+  setStepsPerFrame(k: number): void;
+}
+
+export interface ViewSlice {
+  pointSize: number;
+  /** Replica drawn in the cloud. */
+  replica: number;
+  highContrast: boolean;
+  setPointSize(px: number): void;
+  setReplica(r: number): void;
+  setHighContrast(on: boolean): void;
+}
+
+export type AppState = ParamsSlice & RunSlice & ViewSlice;
+export type AppStore = StoreApi<AppState>;
+
+export const STEPS_PER_FRAME_MAX = 256;
+export const POINT_SIZE_RANGE = [1, 12] as const;
+
+const emptyStats: RunStats = { t: 0, step: 0, stepsPerSecond: 0, pairsPerSecond: 0, nonFinite: 0 };
+
+type Set = StoreApi<AppState>['setState'];
+type Get = StoreApi<AppState>['getState'];
+
+function paramsSlice(set: Set, get: Get, initial: LinkState & { messages: string[] }): ParamsSlice {
+  return {
+    params: initial.params,
+    compare: initial.compare,
+    linkMessages: initial.messages,
+    activePreset: matchingPreset(initial),
+    applyParams(next, compare = get().compare) {
+      const errors = validateParams(next);
+      if (errors.length) return errors;
+      set({ params: { ...next, temp: [...next.temp] }, compare: compare === next.noise ? null : compare, error: null, activePreset: null });
+      return [];
+    },
+    openLink(query) {
+      const link = decodeLink(query);
+      set({ params: link.params, compare: link.compare, linkMessages: link.messages, error: null, activePreset: matchingPreset(link) });
+    },
+    applyPreset(id) {
+      const preset = presetById(id);
+      if (!preset) return;
+      const link = decodeLink(preset.query);
+      set({ params: link.params, compare: link.compare, linkMessages: [], error: null, playing: true, activePreset: id });
+    },
+    dismissLinkMessages() {
+      set({ linkMessages: [] });
+    },
+  };
+}
+
+function runSlice(set: Set, get: Get): RunSlice {
+  return {
+    playing: false,
+    stepsPerFrame: 4,
+    pendingSteps: 0,
+    resetCounter: 0,
+    engine: null,
+    notice: 'Starting the engine…',
+    error: null,
+    stats: emptyStats,
+    play: () => set({ playing: get().error === null }),
+    pause: () => set({ playing: false }),
+    togglePlay: () => (get().playing ? get().pause() : get().play()),
+    stepOnce: () => set((s) => (s.error ? {} : { playing: false, pendingSteps: s.pendingSteps + 1 })),
+    reset: () => set((s) => ({ resetCounter: s.resetCounter + 1, error: null, pendingSteps: 0 })),
+    setStepsPerFrame: (k) => set({ stepsPerFrame: Math.max(1, Math.min(STEPS_PER_FRAME_MAX, Math.round(k))) }),
+  };
+}
+
+function viewSlice(set: Set): ViewSlice {
+  return {
+    pointSize: 4,
+    replica: 0,
+    highContrast: false,
+    setPointSize: (px) => set({ pointSize: Math.max(POINT_SIZE_RANGE[0], Math.min(POINT_SIZE_RANGE[1], px)) }),
+    setReplica: (r) => set({ replica: Math.max(0, Math.floor(r)) }),
+    setHighContrast: (on) => set({ highContrast: on }),
+  };
+}
+
+/** A store opened on a share-link query (the page's `location.search`). */
+export function createAppStore(query: string): AppStore {
+  const initial = decodeLink(query);
+  return createStore<AppState>()((set, get) => ({
+    ...paramsSlice(set, get, initial),
+    ...runSlice(set, get),
+    ...viewSlice(set),
+  }));
+}
+
+/** The share-link query of the current state. */
+export function currentQuery(s: Pick<AppState, 'params' | 'compare'>): string {
+  return encodeLink({ params: s.params, compare: s.compare });
+}
+
+/** React binding with a narrow selector. */
+export function useApp<T>(store: AppStore, selector: (s: AppState) => T): T {
+  return useStore(store, selector);
+}

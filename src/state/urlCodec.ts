@@ -1,0 +1,82 @@
+/**
+ * The share link: the store's params slice as a query string, versioned (LINK_VERSION of
+ * physics/params.ts), so that old links keep working. Parameters go through the one schema
+ * (parseQuery/toQuery); the app adds one field of its own, `compare` (a second noise system run
+ * alongside, for the conservative-vs-non-conservative preset).
+ *
+ * Nothing from a link is executed or injected as HTML: values are parsed by the schema, and
+ * messages quote the offending text only after stripping it to printable characters (React
+ * escapes it when shown).
+ */
+import { LINK_VERSION, paramDef, parseQuery, parseValue, toQuery, type Noise, type Params } from '../physics/params';
+
+export interface LinkState {
+  params: Params;
+  /** Noise system of the companion run (same parameters otherwise), or null. */
+  compare: Noise | null;
+}
+
+export interface DecodedLink extends LinkState {
+  /** One line per bad or unknown field, naming it (empty for a clean link). */
+  messages: string[];
+}
+
+/** App fields beyond the parameter schema. */
+const APP_FIELDS = ['compare'] as const;
+
+/**
+ * Upgrades from older link versions: MIGRATIONS[k] turns a version-k query into version k + 1.
+ * Version 1 is the first; add an entry here when the schema changes incompatibly.
+ */
+const MIGRATIONS: Record<number, (sp: URLSearchParams) => URLSearchParams> = {};
+
+/** Printable, bounded text for a message about a field the link carried. */
+export function quoteField(raw: string, max = 40): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = raw.replace(/[\u0000-\u001f\u007f-\u009f<>]/g, '?');
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+export function decodeLink(search: string): DecodedLink {
+  const sp = new URLSearchParams(search.replace(/^[?#]/, ''));
+  const messages: string[] = [];
+  // Version: missing means current; older versions are migrated step by step.
+  const rawVersion = sp.get('v');
+  if (rawVersion !== null && /^\d+$/.test(rawVersion)) {
+    let version = Number(rawVersion);
+    let migrated = sp;
+    while (version < LINK_VERSION && MIGRATIONS[version]) {
+      migrated = MIGRATIONS[version](migrated);
+      version++;
+    }
+    if (migrated !== sp) {
+      if (version === LINK_VERSION) migrated.set('v', String(LINK_VERSION));
+      for (const key of [...sp.keys()]) sp.delete(key);
+      for (const [k, v] of migrated) sp.append(k, v);
+    }
+  }
+  let compare: Noise | null = null;
+  const rawCompare = sp.get('compare');
+  if (rawCompare !== null) {
+    const { value, error } = parseValue(paramDef('noise'), rawCompare);
+    if (error) messages.push(`compare: got "${quoteField(rawCompare)}", expected one of nanbu, fgm, kac (the companion run's noise system); ignored`);
+    else compare = value as Noise;
+  }
+  for (const f of APP_FIELDS) sp.delete(f);
+  const { params, errors, unknown } = parseQuery(sp);
+  for (const e of errors) messages.push(`${quoteField(e.message, 200)} — kept ${e.key === 'v' ? 'reading it as the current version' : 'the default'}`);
+  for (const u of unknown) messages.push(`"${quoteField(u)}": not a parameter of this app; ignored`);
+  if (compare === params.noise) compare = null;
+  return { params, compare, messages };
+}
+
+/** The query string (without "?") that reproduces this state. */
+export function encodeLink(s: LinkState): string {
+  const q = toQuery(s.params);
+  return s.compare && s.compare !== s.params.noise ? `${q}&compare=${s.compare}` : q;
+}
+
+/** Absolute link for the current page (origin + path + query). */
+export function shareUrl(s: LinkState, loc: Pick<Location, 'origin' | 'pathname'> = window.location): string {
+  return `${loc.origin}${loc.pathname}?${encodeLink(s)}`;
+}

@@ -1,0 +1,221 @@
+/**
+ * The app's smaller panels: run controls, presets, share link and exports, status line,
+ * messages and view options. Components read narrow selectors; nothing here sees particle data.
+ */
+import { useEffect, useId, useRef, useState } from 'react';
+import { CLASSROOM_PRESETS } from '../state/presets';
+import { POINT_SIZE_RANGE, STEPS_PER_FRAME_MAX, currentQuery } from '../state/store';
+import { getActiveLoop } from './debugHooks';
+import { canvasToBlob, downloadBlob, downloadText } from './download';
+import { useAppState, useAppStore } from './storeContext';
+
+export function RunControls() {
+  const store = useAppStore();
+  const playing = useAppState((s) => s.playing);
+  const stepsPerFrame = useAppState((s) => s.stepsPerFrame);
+  const stopped = useAppState((s) => s.error !== null);
+  const [draft, setDraft] = useState(String(stepsPerFrame));
+  const [err, setErr] = useState<string | null>(null);
+  const id = useId();
+  useEffect(() => setDraft(String(stepsPerFrame)), [stepsPerFrame]);
+  const commitSpf = (raw: string) => {
+    const k = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || k < 1 || k > STEPS_PER_FRAME_MAX) {
+      setErr(`steps per frame: got "${raw.slice(0, 20)}", expected an integer in [1, ${STEPS_PER_FRAME_MAX}] — not applied`);
+      return;
+    }
+    setErr(null);
+    store.getState().setStepsPerFrame(k);
+  };
+  return (
+    <div className="run-controls" role="group" aria-label="Run controls">
+      <button type="button" className="primary" data-action="play" aria-pressed={playing} disabled={stopped}
+        onClick={() => store.getState().togglePlay()} title="Play / pause (space)">
+        {playing ? '❚❚ Pause' : '▶ Play'}
+      </button>
+      <button type="button" data-action="step" disabled={stopped} onClick={() => store.getState().stepOnce()} title="Single step (→)">Step ▸</button>
+      <button type="button" data-action="reset" onClick={() => store.getState().reset()} title="Reset to step 0 with the same parameters and seed (r)">↺ Reset</button>
+      <label htmlFor={id} className="inline-label">Steps / frame</label>
+      <input id={id} className="num small" type="text" inputMode="numeric" value={draft} aria-invalid={err !== null}
+        aria-describedby={`${id}-help`}
+        onChange={(e) => setDraft(e.target.value)} onBlur={() => commitSpf(draft)}
+        onKeyDown={(e) => { if (e.key === 'Enter') commitSpf(draft); }} />
+      <span id={`${id}-help`} className="sr-only">Steps taken per animation frame, 1 to {STEPS_PER_FRAME_MAX}. Keyboard: space play/pause, right arrow single step, r reset.</span>
+      {err ? <p className="error" role="alert">{err}</p> : null}
+    </div>
+  );
+}
+
+export function PresetBar() {
+  const store = useAppStore();
+  const active = useAppState((s) => s.activePreset);
+  const activePreset = CLASSROOM_PRESETS.find((p) => p.id === active);
+  return (
+    <nav className="presets" aria-label="Classroom presets">
+      <span className="group-label">Classroom presets:</span>
+      <ul>
+        {CLASSROOM_PRESETS.map((p) => (
+          <li key={p.id}>
+            <button type="button" data-preset={p.id} aria-pressed={active === p.id} title={p.description}
+              onClick={() => store.getState().applyPreset(p.id)}>{p.name}</button>
+            <a href={`?${p.query}`} className="preset-link" aria-label={`Link to the preset ${p.name}`} title="Link to this preset">link</a>
+          </li>
+        ))}
+      </ul>
+      {activePreset ? <p className="preset-note" data-testid="preset-note"><strong>{activePreset.name}.</strong> {activePreset.description}</p> : null}
+    </nav>
+  );
+}
+
+export function ShareAndExport() {
+  const params = useAppState((s) => s.params);
+  const compare = useAppState((s) => s.compare);
+  const url = `${window.location.origin}${window.location.pathname}?${currentQuery({ params, compare })}`;
+  const input = useRef<HTMLInputElement>(null);
+  const [copied, setCopied] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  const copy = async () => {
+    try {
+      // Headless or unfocused pages may leave the clipboard promise pending: give up after 1 s.
+      await Promise.race([
+        navigator.clipboard.writeText(url),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('clipboard timeout')), 1000)),
+      ]);
+      setCopied('Link copied.');
+    } catch {
+      input.current?.select();
+      setCopied('The clipboard is not available here: the link is selected above, copy it with Ctrl+C.');
+    }
+  };
+  const stamp = () => new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const exportText = async (what: 'curves-csv' | 'curves-json' | 'particles-json' | 'particles-csv') => {
+    const loop = getActiveLoop();
+    if (!loop) return;
+    setBusy(true);
+    try {
+      const text = what === 'curves-csv' ? loop.curvesCsv()
+        : what === 'curves-json' ? loop.curvesJson()
+          : await loop.particles(what === 'particles-json' ? 'json' : 'csv');
+      if (text == null) return;
+      const ext = what.endsWith('csv') ? 'csv' : 'json';
+      downloadText(text, `mean-field-lab-${what.split('-')[0]}-${stamp()}.${ext}`, ext === 'csv' ? 'text/csv' : 'application/json');
+    } finally {
+      setBusy(false);
+    }
+  };
+  const exportPng = async () => {
+    const loop = getActiveLoop();
+    if (!loop) return;
+    // Render and capture in the same task (WebGPU canvases keep their image only until then).
+    const canvas = loop.composeViews();
+    downloadBlob(await canvasToBlob(canvas), `mean-field-lab-views-${stamp()}.png`);
+  };
+  return (
+    <div className="share-export">
+      <div className="share" role="group" aria-label="Share link">
+        <label htmlFor={id}>Share link (always the current parameters)</label>
+        <div className="share-row">
+          <input id={id} ref={input} className="share-url" type="text" readOnly value={url} data-testid="share-url"
+            onFocus={(e) => e.target.select()} />
+          <button type="button" data-action="copy-link" onClick={() => void copy()}>Copy link</button>
+        </div>
+        <p className="status-msg" aria-live="polite">{copied}</p>
+      </div>
+      <div className="exports" role="group" aria-label="Export">
+        <span className="group-label">Export:</span>
+        <button type="button" disabled={busy} onClick={() => void exportText('curves-csv')}>Curves CSV</button>
+        <button type="button" disabled={busy} onClick={() => void exportText('curves-json')}>Curves JSON</button>
+        <button type="button" disabled={busy} onClick={() => void exportText('particles-json')}>Particles JSON</button>
+        <button type="button" disabled={busy} onClick={() => void exportText('particles-csv')}>Particles CSV</button>
+        <button type="button" disabled={busy} onClick={() => void exportPng()}>PNG of the views</button>
+      </div>
+    </div>
+  );
+}
+
+function si(x: number): string {
+  if (!Number.isFinite(x) || x === 0) return '0';
+  const units = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']] as const;
+  for (const [v, u] of units) if (Math.abs(x) >= v) return `${(x / v).toPrecision(3)} ${u}`;
+  return x.toPrecision(3);
+}
+
+export function StatusLine() {
+  const stats = useAppState((s) => s.stats);
+  const engine = useAppState((s) => s.engine);
+  const playing = useAppState((s) => s.playing);
+  const params = useAppState((s) => s.params);
+  const error = useAppState((s) => s.error);
+  return (
+    <div className="status-line" role="status" aria-live="off" data-testid="status-line">
+      <span><b>t</b> = <span data-testid="status-t">{stats.t.toFixed(4)}</span></span>
+      <span><b>step</b> <span data-testid="status-step">{stats.step}</span></span>
+      <span><b>N</b> = {engine?.n ?? params.n}</span>
+      <span><b>R</b> = {engine?.replicas ?? params.replicas}</span>
+      <span>{playing ? `${stats.stepsPerSecond.toFixed(0)} steps/s` : 'paused'}</span>
+      <span>{playing ? `${si(stats.pairsPerSecond)} pair interactions/s` : "0 pair interactions/s"}</span>
+      <span className={engine?.isFallback ? 'fallback' : ''} data-testid="status-adapter">
+        {engine ? `${engine.kind === 'webgpu' ? 'WebGPU' : 'CPU engine'}: ${engine.adapter}` : 'starting…'}
+      </span>
+      <span className={error || stats.nonFinite > 0 ? 'bad' : 'ok'}>NaN/Inf: {stats.nonFinite > 0 || error ? 'detected — stopped' : 'none'}</span>
+      {engine?.capNote ? <span className="fallback">{engine.capNote}</span> : null}
+    </div>
+  );
+}
+
+export function Messages() {
+  const store = useAppStore();
+  const link = useAppState((s) => s.linkMessages);
+  const notice = useAppState((s) => s.notice);
+  const error = useAppState((s) => s.error);
+  return (
+    <div className="messages">
+      {link.length ? (
+        <div className="message warn" role="alert" data-testid="link-messages">
+          <strong>This link has fields that could not be used</strong> (the valid ones were applied):
+          <ul>{link.map((m, k) => <li key={k}>{m}</li>)}</ul>
+          <button type="button" onClick={() => store.getState().dismissLinkMessages()}>Dismiss</button>
+        </div>
+      ) : null}
+      {error ? <div className="message bad" role="alert" data-testid="run-error">{error}</div> : null}
+      {notice ? (
+        <div className="message info" role="status" data-testid="notice">
+          {notice}
+          <button type="button" onClick={() => store.setState({ notice: null })}>Dismiss</button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export function ViewControls() {
+  const store = useAppStore();
+  const pointSize = useAppState((s) => s.pointSize);
+  const replica = useAppState((s) => s.replica);
+  const replicas = useAppState((s) => s.engine?.replicas ?? s.params.replicas);
+  const hc = useAppState((s) => s.highContrast);
+  const sizeId = useId();
+  const repId = useId();
+  const hcId = useId();
+  return (
+    <div className="view-controls" role="group" aria-label="View options">
+      <label htmlFor={sizeId}>Point size</label>
+      <input id={sizeId} type="range" min={POINT_SIZE_RANGE[0]} max={POINT_SIZE_RANGE[1]} step={0.5} value={pointSize}
+        onChange={(e) => store.getState().setPointSize(Number(e.target.value))} />
+      <span className="muted">{pointSize} px</span>
+      {replicas > 1 ? (
+        <>
+          <label htmlFor={repId}>Replica shown</label>
+          <select id={repId} value={Math.min(replica, replicas - 1)} onChange={(e) => store.getState().setReplica(Number(e.target.value))}>
+            {Array.from({ length: Math.min(replicas, 64) }, (_, r) => <option key={r} value={r}>{r}</option>)}
+          </select>
+        </>
+      ) : null}
+      <label className="check">
+        <input id={hcId} type="checkbox" checked={hc} onChange={(e) => store.getState().setHighContrast(e.target.checked)} />
+        High contrast (projector)
+      </label>
+    </div>
+  );
+}

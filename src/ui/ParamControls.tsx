@@ -1,0 +1,238 @@
+/**
+ * Parameter controls generated from PARAM_DEFS (the one schema): label, one-line help, range,
+ * options and option help all come from physics/params.ts. A value is parsed with parseValue and
+ * the whole set checked with validateParams; an invalid value is shown with the schema's message
+ * (naming the parameter and its range) and NOT applied.
+ */
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  GAMMA_PRESETS, PARAM_DEFS, describeRange, enumOptions, formatValue, paramWarnings, parseValue, relevantKeys, withModel,
+  type ParamDef, type ParamError, type Params,
+} from '../physics/params';
+import { useAppState, useAppStore } from './storeContext';
+
+/**
+ * Keeps dependent fields consistent when one changes: a new model gets a valid init (withModel),
+ * Landau temperatures follow init and d.
+ */
+export function withDependents(p: Params, changed: keyof Params): Params {
+  if (changed === 'model') return withModel(p, p.model);
+  const next = { ...p, temp: [...p.temp] };
+  if (next.model !== 'landau') return next;
+  if (next.init === 'aniso' && next.temp.length !== next.d) {
+    next.temp = Array.from({ length: next.d }, (_, k) => next.temp[k] ?? next.temp[0] ?? 1);
+  } else if (next.init !== 'aniso' && next.temp.length !== 1) {
+    next.temp = [next.temp[0] ?? 1];
+  }
+  return next;
+}
+
+/** Applies one field; returns the messages to show (empty when applied). */
+function useCommit(): (key: keyof Params, raw: string) => string[] {
+  const store = useAppStore();
+  return (key, raw) => {
+    const def = PARAM_DEFS.find((d) => d.key === key)!;
+    const { value, error } = parseValue(def, raw);
+    if (error) return [error];
+    const current = store.getState().params;
+    const candidate = withDependents({ ...current, [key]: value } as Params, key);
+    const errors: ParamError[] = store.getState().applyParams(candidate);
+    return errors.map((e) => e.message);
+  };
+}
+
+interface FieldProps {
+  def: ParamDef;
+}
+
+function ParamField({ def }: FieldProps) {
+  const id = useId();
+  const applied = useAppState((s) => formatValue(def, s.params[def.key]));
+  const params = useAppState((s) => s.params);
+  // Non-blocking notes about the applied value (singular kernels, outside the theory).
+  const warnings = paramWarnings(params).filter((w) => w.key === def.key).map((w) => w.message);
+  const [draft, setDraft] = useState(applied);
+  const [errors, setErrors] = useState<string[]>([]);
+  const commit = useCommit();
+  const sliderTimer = useRef<number | undefined>(undefined);
+
+  // The applied value changed elsewhere (preset, link, dependent field): show it.
+  useEffect(() => {
+    setDraft(applied);
+    setErrors([]);
+  }, [applied]);
+  useEffect(() => () => window.clearTimeout(sliderTimer.current), []);
+
+  const tryCommit = (raw: string) => {
+    if (raw === applied) {
+      setErrors([]);
+      return;
+    }
+    setErrors(commit(def.key, raw));
+  };
+  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') tryCommit(draft);
+    if (e.key === 'Escape') {
+      setDraft(applied);
+      setErrors([]);
+    }
+  };
+  const helpId = `${id}-help`;
+  const errId = `${id}-err`;
+  const describedBy = errors.length ? `${helpId} ${errId}` : helpId;
+  const invalid = errors.length > 0;
+  let control: React.ReactNode;
+  let optionHelp: string | undefined;
+
+  if (def.key === 'gamma' && def.kind === 'number') {
+    control = (
+      <span className="slider-pair">
+        <input type="range" min={def.min} max={def.max} step={0.05} value={Number.isFinite(Number(draft)) ? Number(draft) : 0}
+          aria-label={`${def.label} slider`} aria-describedby={describedBy}
+          onChange={(e) => {
+            const v = e.target.value;
+            setDraft(v);
+            window.clearTimeout(sliderTimer.current);
+            sliderTimer.current = window.setTimeout(() => tryCommit(v), 250);
+          }} />
+        <input id={id} type="text" inputMode="decimal" className="num" value={draft} aria-describedby={describedBy} aria-invalid={invalid}
+          onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} onBlur={() => tryCommit(draft)} />
+      </span>
+    );
+  } else {
+    switch (def.kind) {
+      case 'enum': {
+        optionHelp = def.optionHelp?.[applied];
+        control = (
+          <select id={id} value={draft} aria-describedby={describedBy} aria-invalid={invalid}
+            onChange={(e) => { setDraft(e.target.value); tryCommit(e.target.value); }}>
+            {(enumOptions(def as never, params) as readonly unknown[]).map((o) => <option key={String(o)} value={String(o)}>{String(o)}</option>)}
+          </select>
+        );
+        break;
+      }
+      case 'bool':
+        control = (
+          <input id={id} type="checkbox" checked={draft === '1'} aria-describedby={describedBy} aria-invalid={invalid}
+            onChange={(e) => { const v = e.target.checked ? '1' : '0'; setDraft(v); tryCommit(v); }} />
+        );
+        break;
+      case 'number':
+      case 'int':
+      case 'list':
+        control = (
+          <input id={id} type="text" inputMode={def.kind === 'list' ? 'text' : 'decimal'} className="num" value={draft}
+            aria-describedby={describedBy} aria-invalid={invalid}
+            onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} onBlur={() => tryCommit(draft)} />
+        );
+        break;
+    }
+  }
+
+  return (
+    <div className={`field field-${def.key}${invalid ? ' invalid' : ''}`} data-param={def.key}>
+      <label htmlFor={id}>{def.label}</label>
+      {control}
+      <p id={helpId} className="help">
+        {def.help}
+        {def.kind !== 'enum' && def.kind !== 'bool' ? <span className="range"> Valid: {describeRange(def)}.</span> : null}
+        {optionHelp ? <span className="option-help"> {applied}: {optionHelp}.</span> : null}
+      </p>
+      {warnings.length && !invalid ? <p className="warning">{warnings.join(' ')}</p> : null}
+      {invalid ? (
+        <p id={errId} className="error" role="alert">
+          {errors.map((m) => <span key={m}>{m} — not applied.<br /></span>)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Model and kernel: the model selector and the named γ regimes (GAMMA_PRESETS). */
+function GammaPresets() {
+  const store = useAppStore();
+  const gamma = useAppState((s) => s.params.gamma);
+  const [msg, setMsg] = useState<string[]>([]);
+  return (
+    <div className="gamma-presets" role="group" aria-label="Kernel presets (γ regimes)">
+      <span className="group-label">Kernel:</span>
+      {GAMMA_PRESETS.map((g) => (
+        <button key={g.name} type="button" aria-pressed={gamma === g.gamma}
+          title={`α(r) = r^${g.gamma}`}
+          onClick={() => {
+            const p = store.getState().params;
+            // Soft potentials need ε > 0: keep the user's ε if it is valid, else the default.
+            const next = { ...p, gamma: g.gamma, eps: g.gamma < 0 && !(p.eps > 0) ? 0.1 : p.eps };
+            setMsg(store.getState().applyParams(next).map((e) => e.message));
+          }}>
+          {g.name} <span className="muted">γ = {g.gamma}</span>
+        </button>
+      ))}
+      {msg.length ? <p className="error" role="alert">{msg.join('; ')}</p> : null}
+    </div>
+  );
+}
+
+/** The companion run (a second noise system from the same particles) for the noise comparison. */
+function CompareField() {
+  const store = useAppStore();
+  const id = useId();
+  const compare = useAppState((s) => s.compare);
+  const noise = useAppState((s) => s.params.noise);
+  const def = PARAM_DEFS.find((d) => d.key === 'noise')!;
+  const options = def.kind === 'enum' ? def.options.filter((o) => o !== noise) : [];
+  return (
+    <div className="field field-compare">
+      <label htmlFor={id}>Compare with noise</label>
+      <select id={id} value={compare ?? ''} aria-describedby={`${id}-help`}
+        onChange={(e) => {
+          const p = store.getState().params;
+          store.getState().applyParams(p, (e.target.value || null) as Params['noise'] | null);
+        }}>
+        <option value="">(none)</option>
+        {options.map((o) => <option key={String(o)} value={String(o)}>{String(o)}</option>)}
+      </select>
+      <p id={`${id}-help`} className="help">A second run from the same initial particles with another noise system; its energy and momentum are drawn dashed.</p>
+    </div>
+  );
+}
+
+/** Keys placed in the named sections; any other relevant key (model-specific) goes to "Model parameters". */
+const SECTIONS: { legend: string; keys: (keyof Params)[] }[] = [
+  { legend: 'Particles and time', keys: ['d', 'n', 'replicas', 'dt', 'seed'] },
+  { legend: 'Initial data', keys: ['init', 'temp', 'shift', 'width', 'amp', 'normalize'] },
+  { legend: 'Generator', keys: ['rng'] },
+];
+const MODEL_SECTION_FIRST: (keyof Params)[] = ['gamma', 'eps', 'noise'];
+
+export function ParamControls() {
+  const params = useAppState((s) => s.params);
+  const relevant = relevantKeys(params);
+  const defs = PARAM_DEFS.filter((d) => relevant.includes(d.key));
+  const placed = new Set<keyof Params>(['model', ...SECTIONS.flatMap((x) => x.keys)]);
+  const field = (d: ParamDef) => <ParamField key={`${params.model}-${d.key}`} def={d} />;
+  const modelKeys = defs.filter((d) => !placed.has(d.key))
+    .sort((a, b) => (MODEL_SECTION_FIRST.indexOf(a.key) + 1 || 99) - (MODEL_SECTION_FIRST.indexOf(b.key) + 1 || 99));
+  const landau = params.model === 'landau';
+  return (
+    <form className="param-controls" aria-label="Simulation parameters" onSubmit={(e) => e.preventDefault()}>
+      <fieldset>
+        <legend>Model and kernel</legend>
+        {defs.filter((d) => d.key === 'model').map(field)}
+        {landau ? <GammaPresets /> : null}
+        {modelKeys.map(field)}
+        {landau ? <CompareField /> : null}
+      </fieldset>
+      {SECTIONS.map((sec) => {
+        const inSection = sec.keys.map((k) => defs.find((d) => d.key === k)).filter((d): d is ParamDef => d !== undefined);
+        return inSection.length ? (
+          <fieldset key={sec.legend}>
+            <legend>{sec.legend}</legend>
+            {inSection.map(field)}
+          </fieldset>
+        ) : null;
+      })}
+    </form>
+  );
+}
+

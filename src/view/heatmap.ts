@@ -1,0 +1,167 @@
+/**
+ * The 2D (v_x, v_y) density from the histogram pass, as a heat map on a 2D canvas with axes,
+ * ticks and a colour bar. Density = count / (total · cell area), velocity⁻² units.
+ */
+import { HEAT_BINS, type Histograms } from '../gpu/passes/histogram';
+import { axisTicks } from './cloudView';
+import { colormapRgb, type ColormapName } from './colormap';
+
+const MARGIN = { left: 52, right: 78, top: 10, bottom: 44 };
+
+export class DensityHeatmap {
+  private readonly canvas: HTMLCanvasElement;
+  private readonly cells: HTMLCanvasElement;
+  private readonly observer: ResizeObserver;
+  private last: Histograms | null = null;
+  private theme: ColormapName = 'dark';
+  private symbol: 'v' | 'x' = 'v';
+  version = 0;
+
+  constructor(private readonly container: HTMLElement) {
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'heatmap-canvas';
+    this.canvas.setAttribute('role', 'img');
+    this.canvas.setAttribute('aria-label', 'Heat map of the (v_x, v_y) density');
+    this.cells = document.createElement('canvas');
+    this.cells.width = HEAT_BINS;
+    this.cells.height = HEAT_BINS;
+    container.append(this.canvas);
+    this.observer = new ResizeObserver(() => this.draw());
+    this.observer.observe(container);
+  }
+
+  setHighContrast(on: boolean): void {
+    this.theme = on ? 'light' : 'dark';
+    this.draw();
+  }
+
+  setSymbol(symbol: 'v' | 'x'): void {
+    this.symbol = symbol;
+    this.canvas.setAttribute('aria-label', symbol === 'v' ? 'Heat map of the (v_x, v_y) density' : 'Heat map of the (x_1, x_2) density');
+  }
+
+  update(h: Histograms): void {
+    this.last = h;
+    this.version++;
+    this.draw();
+  }
+
+  clear(): void {
+    this.last = null;
+    this.draw();
+  }
+
+  private draw(): void {
+    const dpr = Math.min(window.devicePixelRatio || 1, 2);
+    const W = Math.max(200, this.container.clientWidth);
+    const H = Math.max(160, this.container.clientHeight);
+    if (this.canvas.width !== Math.round(W * dpr) || this.canvas.height !== Math.round(H * dpr)) {
+      this.canvas.width = Math.round(W * dpr);
+      this.canvas.height = Math.round(H * dpr);
+    }
+    const ctx = this.canvas.getContext('2d')!;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.paint(ctx, W, H);
+  }
+
+  /** Paints the heat map at the origin of `ctx` in a W×H box (also used by the PNG export). */
+  paint(ctx: CanvasRenderingContext2D, W: number, H: number): void {
+    const light = this.theme === 'light';
+    const text = light ? '#000' : '#d8dee9';
+    ctx.fillStyle = light ? '#fff' : '#10131a';
+    ctx.fillRect(0, 0, W, H);
+    const side = Math.max(40, Math.min(W - MARGIN.left - MARGIN.right, H - MARGIN.top - MARGIN.bottom));
+    const x0 = MARGIN.left, y0 = MARGIN.top;
+    const h = this.last;
+    ctx.font = `${light ? 'bold ' : ''}12px system-ui, sans-serif`;
+    ctx.fillStyle = text;
+    if (!h) {
+      ctx.fillText('waiting for the first histogram…', x0 + 8, y0 + 20);
+      return;
+    }
+    const L = h.range.vMax;
+    const cellArea = (2 * L / HEAT_BINS) ** 2;
+    let maxCount = 0;
+    for (const c of h.density2d) maxCount = Math.max(maxCount, c);
+    const img = new ImageData(HEAT_BINS, HEAT_BINS);
+    const bg = light ? [255, 255, 255] : [16, 19, 26];
+    for (let row = 0; row < HEAT_BINS; row++) {
+      for (let col = 0; col < HEAT_BINS; col++) {
+        const c = h.density2d[row * HEAT_BINS + col];
+        // Row 0 is the lowest v_y: draw it at the bottom.
+        const o = ((HEAT_BINS - 1 - row) * HEAT_BINS + col) * 4;
+        const rgb = c === 0 ? bg : colormapRgb(this.theme, Math.sqrt(c / Math.max(1, maxCount)));
+        img.data[o] = rgb[0];
+        img.data[o + 1] = rgb[1];
+        img.data[o + 2] = rgb[2];
+        img.data[o + 3] = 255;
+      }
+    }
+    this.cells.getContext('2d')!.putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.cells, x0, y0, side, side);
+    ctx.strokeStyle = text;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x0 + 0.5, y0 + 0.5, side, side);
+    // Axes and ticks.
+    ctx.fillStyle = text;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    const toX = (v: number) => x0 + ((v + L) / (2 * L)) * side;
+    const toY = (v: number) => y0 + ((L - v) / (2 * L)) * side;
+    const ticks = [...axisTicks(L), 0];
+    for (const t of ticks) {
+      ctx.fillText(String(+t.toPrecision(3)), toX(t), y0 + side + 4);
+      ctx.fillRect(toX(t), y0 + side, 1, 4);
+    }
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    for (const t of ticks) {
+      ctx.fillText(String(+t.toPrecision(3)), x0 - 6, toY(t));
+      ctx.fillRect(x0 - 4, toY(t), 4, 1);
+    }
+    ctx.font = `${light ? 'bold ' : ''}13px system-ui, sans-serif`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    ctx.fillText(this.symbol === 'v' ? 'v_x' : 'x_1', x0 + side / 2, y0 + side + 22);
+    ctx.save();
+    ctx.translate(14, y0 + side / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = 'middle';
+    ctx.fillText(this.symbol === 'v' ? 'v_y' : 'x_2', 0, 0);
+    ctx.restore();
+    // Colour bar: sqrt scale of the density (shows the tails).
+    const bx = x0 + side + 14, bw = 12;
+    for (let i = 0; i < side; i++) {
+      const [r, g, b] = colormapRgb(this.theme, 1 - i / side);
+      ctx.fillStyle = `rgb(${r},${g},${b})`;
+      ctx.fillRect(bx, y0 + i, bw, 1);
+    }
+    ctx.strokeStyle = text;
+    ctx.strokeRect(bx + 0.5, y0 + 0.5, bw, side);
+    ctx.fillStyle = text;
+    ctx.font = `${light ? 'bold ' : ''}11px system-ui, sans-serif`;
+    ctx.textAlign = 'left';
+    const maxDensity = maxCount / (h.total * cellArea);
+    for (const f of [1, 0.25, 0]) {
+      const y = y0 + (1 - Math.sqrt(f)) * side;
+      ctx.fillText((f * maxDensity).toPrecision(2), bx + bw + 4, y);
+    }
+    ctx.save();
+    ctx.translate(bx + bw + 4, y0 + side + 22);
+    ctx.textBaseline = 'top';
+    ctx.fillText('density (√ scale)', -bw - 30, 0);
+    ctx.restore();
+  }
+
+  /** The canvas as drawn (PNG export). */
+  get element(): HTMLCanvasElement {
+    return this.canvas;
+  }
+
+  dispose(): void {
+    this.observer.disconnect();
+    this.canvas.remove();
+    this.last = null;
+  }
+}

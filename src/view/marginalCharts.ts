@@ -1,0 +1,178 @@
+/**
+ * Marginal densities (uPlot): histograms of v_x, v_y, v_z and |v| from the GPU histogram pass
+ * (or the CPU binning), normalised to densities, with the Maxwellian of the same mass, momentum
+ * and energy overlaid, and the exact BKW marginal when init = bkw and γ = 0 (models.md §1.2).
+ */
+import uPlot from 'uplot';
+import { HIST_BINS, type Histograms, type HistogramRange } from '../gpu/passes/histogram';
+import { bkwComponentDensity, bkwSpeedDensity, gaussianDensity, maxwellianOf, maxwellianSpeedDensity } from './references';
+import { FittedPlot, PLOT_THEMES, axis, drawPlotInto, type PlotTheme } from './plot';
+
+export interface MarginalConfig {
+  d: 2 | 3;
+  range: HistogramRange;
+  /** Overlay the BKW exact marginal. */
+  bkw: boolean;
+  /** Overlay the Maxwellian with the same moments (Landau only). */
+  maxwellian: boolean;
+  /** v (velocities) or x (positions). */
+  symbol: 'v' | 'x';
+  highContrast: boolean;
+}
+
+export interface MarginalMoments {
+  momentum: number[];
+  energy: number;
+  /** Simulation time of the histogram (BKW curve). */
+  t: number;
+}
+
+const TITLES = ['v_x', 'v_y', 'v_z', 'speed |v|'];
+
+export class MarginalCharts {
+  private charts: { box: HTMLDivElement; plot: FittedPlot; kind: number }[] = [];
+  private legend: HTMLDivElement | null = null;
+  private config: MarginalConfig | null = null;
+  private theme: PlotTheme = PLOT_THEMES.dark;
+  /** Last drawn data (for tests and the PNG export). */
+  lastDensities: number[][] = [];
+  version = 0;
+
+  constructor(private readonly container: HTMLElement) {}
+
+  configure(cfg: MarginalConfig): void {
+    const c = this.config;
+    if (c && c.d === cfg.d && c.bkw === cfg.bkw && c.maxwellian === cfg.maxwellian && c.symbol === cfg.symbol && c.highContrast === cfg.highContrast && c.range.vMax === cfg.range.vMax && c.range.speedMax === cfg.range.speedMax) return;
+    this.destroyCharts();
+    this.config = cfg;
+    this.theme = PLOT_THEMES[cfg.highContrast ? 'light' : 'dark'];
+    const kinds = cfg.d === 3 ? [0, 1, 2, 3] : [0, 1, 3];
+    this.legend = this.sharedLegend(cfg.bkw, cfg.maxwellian);
+    this.container.append(this.legend);
+    for (const kind of kinds) {
+      const box = document.createElement('div');
+      box.className = 'marginal-chart';
+      box.dataset.kind = TITLES[kind];
+      const title = this.title(kind);
+      this.container.append(box);
+      const th = this.theme;
+      const centers = this.centers(kind);
+      const series: uPlot.Series[] = [
+        {},
+        {
+          label: 'histogram', stroke: th.histogramStroke, fill: th.histogramFill, width: 1,
+          paths: uPlot.paths.bars!({ size: [1, Infinity], align: 0 }), points: { show: false },
+        },
+      ];
+      if (cfg.maxwellian) series.push({ label: 'Maxwellian (same mass, momentum, energy)', stroke: th.reference, width: th.lineWidth, points: { show: false } });
+      if (cfg.bkw) series.push({ label: 'exact BKW', stroke: th.exact, width: th.lineWidth, dash: [6, 4], points: { show: false } });
+      const empty = centers.map(() => null);
+      const plot = new FittedPlot(box, {
+        title,
+        scales: { x: { time: false, range: kind === 3 ? [0, cfg.range.speedMax] : [-cfg.range.vMax, cfg.range.vMax] }, y: { range: (_u, _min, max) => [0, Math.max(max, 1e-6) * 1.08] } },
+        axes: [axis(th, '', { size: 30 }), axis(th, 'density', { size: 54 })],
+        series,
+        legend: { show: false },
+        cursor: { show: false },
+      }, [centers, ...series.slice(1).map(() => empty)] as unknown as uPlot.AlignedData, 110);
+      this.charts.push({ box, plot, kind });
+    }
+  }
+
+  /** One legend for all the small charts (they share their series). */
+  private sharedLegend(bkw: boolean, maxwellian: boolean): HTMLDivElement {
+    const th = this.theme;
+    const el = document.createElement('div');
+    el.className = 'marginal-legend';
+    const item = (label: string, style: Partial<CSSStyleDeclaration>) => {
+      const span = document.createElement('span');
+      const sw = document.createElement('i');
+      Object.assign(sw.style, style);
+      span.append(sw, label);
+      el.append(span);
+    };
+    item('histogram (density)', { background: th.histogramFill, border: `1px solid ${th.histogramStroke}`, height: '10px' });
+    if (maxwellian) item('Maxwellian with the same mass, momentum, energy', { borderTop: `${th.lineWidth + 1}px solid ${th.reference}` });
+    if (bkw) item('exact BKW solution at this t', { borderTop: `${th.lineWidth + 1}px dashed ${th.exact}` });
+    return el;
+  }
+
+  private title(kind: number): string {
+    const sym = this.config?.symbol ?? 'v';
+    return kind === 3 ? (sym === 'v' ? 'speed |v|' : 'distance |x|') : sym === 'v' ? `v_${'xyz'[kind]}` : `x_${kind + 1}`;
+  }
+
+  private centers(kind: number): number[] {
+    const r = this.config!.range;
+    const lo = kind === 3 ? 0 : -r.vMax;
+    const w = (kind === 3 ? r.speedMax : 2 * r.vMax) / HIST_BINS;
+    return Array.from({ length: HIST_BINS }, (_, k) => lo + (k + 0.5) * w);
+  }
+
+  update(h: Histograms, m: MarginalMoments): void {
+    const cfg = this.config;
+    if (!cfg) return;
+    const { u, T } = maxwellianOf(m.momentum, m.energy, cfg.d);
+    const drift = Math.hypot(...u);
+    this.lastDensities = [];
+    for (const { plot, kind } of this.charts) {
+      const counts = kind === 3 ? h.speed : h.components[kind];
+      const centers = this.centers(kind);
+      const w = centers[1] - centers[0];
+      const density = Array.from(counts, (c) => c / (h.total * w));
+      const maxwell = centers.map((x) => (kind === 3 ? maxwellianSpeedDensity(x, drift, T, cfg.d) : gaussianDensity(x, u[kind] ?? 0, T)));
+      const data: (number | null)[][] = [centers, density];
+      if (cfg.maxwellian) data.push(maxwell);
+      if (cfg.bkw) data.push(centers.map((x) => (kind === 3 ? bkwSpeedDensity(x, cfg.d, m.t) : bkwComponentDensity(x, cfg.d, m.t))));
+      plot.setData(data as unknown as uPlot.AlignedData);
+      this.lastDensities.push(density);
+    }
+    this.version++;
+  }
+
+  /** Draws the charts into a 2D context (PNG export); returns the height used. */
+  drawInto(ctx: CanvasRenderingContext2D, x: number, y: number, width: number): number {
+    // One legend line (the charts share their series), then the charts without legends.
+    const th = this.theme;
+    ctx.font = '13px system-ui, sans-serif';
+    ctx.textBaseline = 'top';
+    let lx = x + 8;
+    const items: [string, string][] = [['histogram (density)', th.histogramStroke]];
+    if (this.config?.maxwellian) items.push(['Maxwellian with the same mass, momentum, energy', th.reference]);
+    if (this.config?.bkw) items.push(['exact BKW solution at this t', th.exact]);
+    for (const [label, colour] of items) {
+      ctx.fillStyle = colour;
+      ctx.fillRect(lx, y + 6, 16, 3);
+      ctx.fillStyle = th.text;
+      ctx.fillText(label, lx + 20, y);
+      lx += 36 + ctx.measureText(label).width;
+    }
+    let cx = x, cy = y + 20, rowH = 0;
+    for (const { plot, kind } of this.charts) {
+      const size = drawPlotInto(ctx, plot.plot, cx, cy, this.theme, `${this.title(kind)} density`, false);
+      rowH = Math.max(rowH, size.height);
+      cx += size.width + 8;
+      if (cx + size.width > x + width) {
+        cx = x;
+        cy += rowH + 8;
+        rowH = 0;
+      }
+    }
+    return cy + rowH - y;
+  }
+
+  private destroyCharts(): void {
+    for (const c of this.charts) {
+      c.plot.destroy();
+      c.box.remove();
+    }
+    this.charts = [];
+    this.legend?.remove();
+    this.legend = null;
+  }
+
+  dispose(): void {
+    this.destroyCharts();
+    this.config = null;
+  }
+}

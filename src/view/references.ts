@@ -1,0 +1,99 @@
+/**
+ * Reference curves drawn over the measured ones (models.md §1.2–1.3), evaluated from the
+ * current moments. Pure functions; the formulas come from src/physics/references.
+ *
+ * Units: velocities v, temperatures T = velocity², time in our units (C = 1).
+ */
+import { bkwDensity, bkwMarginal1D, bkwM4 } from '../physics/references/bkw';
+import { integrateIsotropisation } from '../physics/references/coulomb';
+import { m4At, secondMomentAt } from '../physics/references/maxwellian';
+import { unitSphereArea } from '../physics/references/special';
+import type { Params } from '../physics/params';
+
+/** Mean u and temperature T = (E − |u|²)/d: the Maxwellian with the same mass, momentum, energy. */
+export function maxwellianOf(momentum: readonly number[], energy: number, d: number): { u: number[]; T: number } {
+  const u2 = momentum.reduce((s, x) => s + x * x, 0);
+  return { u: [...momentum], T: Math.max((energy - u2) / d, 1e-12) };
+}
+
+/** Density of N(mean, T) at x (one velocity component of the Maxwellian). */
+export function gaussianDensity(x: number, mean: number, T: number): number {
+  return Math.exp(-((x - mean) ** 2) / (2 * T)) / Math.sqrt(2 * Math.PI * T);
+}
+
+/** Modified Bessel I0(x)·e^(−x) for x ≥ 0 (Abramowitz–Stegun 9.8.1/9.8.2, |rel. err| < 2e-7). */
+export function besselI0Scaled(x: number): number {
+  const ax = Math.abs(x);
+  if (ax < 3.75) {
+    const y = (x / 3.75) ** 2;
+    return Math.exp(-ax) * (1 + y * (3.5156229 + y * (3.0899424 + y * (1.2067492 + y * (0.2659732 + y * (0.0360768 + y * 0.0045813))))));
+  }
+  const y = 3.75 / ax;
+  return (0.39894228 + y * (0.01328592 + y * (0.00225319 + y * (-0.00157565 + y * (0.00916281 + y * (-0.02057706 + y * (0.02635537 + y * (-0.01647633 + y * 0.00392377)))))))) / Math.sqrt(ax);
+}
+
+/**
+ * Density of the speed s = |v| when v ~ N(u, T I_d), |u| = drift: 3D the non-central χ law,
+ * 2D the Rice law; drift 0 gives the Maxwell (3D) / Rayleigh (2D) densities.
+ */
+export function maxwellianSpeedDensity(s: number, drift: number, T: number, d: number): number {
+  if (s < 0) return 0;
+  if (d === 2) {
+    // (s/T) exp(−(s² + u²)/2T) I0(su/T), with I0 scaled to avoid overflow.
+    const z = (s * drift) / T;
+    return (s / T) * Math.exp(-((s - drift) ** 2) / (2 * T)) * besselI0Scaled(z);
+  }
+  if (drift < 1e-9 * Math.sqrt(T)) return Math.sqrt(2 / Math.PI) * s * s * Math.exp(-(s * s) / (2 * T)) / (T * Math.sqrt(T));
+  // s/(u√(2πT)) [e^(−(s−u)²/2T) − e^(−(s+u)²/2T)]
+  const a = Math.exp(-((s - drift) ** 2) / (2 * T));
+  const b = Math.exp(-((s + drift) ** 2) / (2 * T));
+  return (s / (drift * Math.sqrt(2 * Math.PI * T))) * (a - b);
+}
+
+/** True when the BKW exact solution applies: init = bkw and Maxwellian molecules. */
+export function bkwApplies(p: Pick<Params, 'model' | 'init' | 'gamma'>): boolean {
+  return p.model === 'landau' && p.init === 'bkw' && p.gamma === 0;
+}
+
+/** BKW one-component marginal at time t (our time; t ≥ t0). */
+export function bkwComponentDensity(x: number, d: 2 | 3, t: number): number {
+  return bkwMarginal1D(d, t, x);
+}
+
+/** BKW speed density by the radial formula |S^(d−1)| s^(d−1) f(t, s e). */
+export function bkwSpeedDensity(s: number, d: 2 | 3, t: number): number {
+  if (s < 0) return 0;
+  const v = Array.from({ length: d }, (_, k) => (k === 0 ? s : 0));
+  return unitSphereArea(d) * s ** (d - 1) * bkwDensity(d, t, v);
+}
+
+export { bkwM4 };
+
+/**
+ * Exact second-moment diagonal for γ = 0 (models.md §1.2). The law is for the centred tensor
+ * (the Landau flow is Galilean invariant): C(t) = secondMomentAt(C0, t − t0), M = C + u uᵀ,
+ * u the (conserved) mean velocity.
+ */
+export function exactSecondMomentDiagonal(d: number, M0: number[][], u0: number[], elapsed: number): number[] {
+  const C0 = M0.map((row, i) => row.map((m, j) => m - u0[i] * u0[j]));
+  const C = secondMomentAt(d, C0, elapsed);
+  return Array.from({ length: d }, (_, i) => C[i][i] + u0[i] * u0[i]);
+}
+
+/** Exact m4(t) for γ = 0 (models.md §1.2); valid for zero mean velocity. */
+export function exactM4(d: number, m4_0: number, M0: number[][], elapsed: number): number {
+  return m4At(d, m4_0, M0, elapsed);
+}
+
+/**
+ * The Trubnikov/NRL bi-Maxwellian isotropisation (models.md §1.3), an APPROXIMATE reference:
+ * applies to d = 3, γ = −3 and per-axis temperatures θ∥ = temp[0], θ⊥ = temp[1] = temp[2].
+ */
+export function coulombApplies(p: Pick<Params, 'model' | 'd' | 'gamma' | 'init' | 'temp'>): boolean {
+  return p.model === 'landau' && p.d === 3 && p.gamma === -3 && p.init === 'aniso' && p.temp.length === 3 && p.temp[1] === p.temp[2] && p.temp[0] !== p.temp[1];
+}
+
+/** θ∥(t), θ⊥(t) on a grid of `steps` + 1 points from the measured initial temperatures. */
+export function coulombCurve(thetaPar0: number, thetaPerp0: number, tEnd: number, steps = 400): { t: Float64Array; thetaPar: Float64Array; thetaPerp: Float64Array } {
+  return integrateIsotropisation(thetaPar0, thetaPerp0, Math.max(tEnd, 1e-9), steps);
+}

@@ -1,0 +1,87 @@
+/**
+ * End-to-end harness: builds the app once per test file (vite build into a temporary folder),
+ * serves the build with `vite preview` on a free loopback port, and drives the system Chromium
+ * through playwright-core. Screenshots go to test-artifacts/ (gitignored).
+ * Chromium flags: tools/browser.ts's CHROMIUM_FLAGS (ANGLE on SwiftShader, so that screenshots
+ * capture WebGPU canvases).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_FLAGS, PROJECT_ROOT, chromiumPath } from '../../tools/browser';
+import type { DebugSnapshot } from '../../src/engine/loop';
+
+export const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts');
+
+export interface E2eApp {
+  url: string;
+  browser: Browser;
+  /** Messages of page errors and console errors, per page (tests assert none). */
+  errors: string[];
+  open(query: string, opts?: { noWebGpu?: boolean; viewport?: { width: number; height: number } }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startApp(): Promise<E2eApp> {
+  const { build, preview } = await import('vite');
+  const outDir = mkdtempSync(join(tmpdir(), 'mfl-e2e-'));
+  const configFile = join(PROJECT_ROOT, 'vite.config.ts');
+  await build({ root: PROJECT_ROOT, configFile, logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  const server = await preview({ root: PROJECT_ROOT, configFile, logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
+  const addr = server.httpServer.address();
+  if (!addr || typeof addr === 'string') throw new Error('preview server has no address');
+  const url = `http://127.0.0.1:${addr.port}`;
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const errors: string[] = [];
+  return {
+    url,
+    browser,
+    errors,
+    async open(query, opts = {}) {
+      const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1600, height: 1000 } });
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+      });
+      if (opts.noWebGpu) {
+        await page.addInitScript(() => {
+          Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+        });
+      }
+      await page.goto(`${url}/${query ? `?${query}` : ''}`);
+      await waitReady(page);
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function snapshot(page: Page): Promise<DebugSnapshot> {
+  const s = await page.evaluate(() => window.__mfl.snapshot);
+  if (!s) throw new Error('no active simulation loop');
+  return s;
+}
+
+export async function appState(page: Page) {
+  return page.evaluate(() => window.__mfl.state);
+}
+
+/** Waits until a run is built and idle (no rebuild pending). */
+export async function waitReady(page: Page, timeout = 90_000): Promise<void> {
+  await page.waitForFunction(() => window.__mfl?.snapshot?.ready === true, undefined, { timeout, polling: 100 });
+}
+
+/** Waits until the step counter reaches `step`. */
+export async function waitStep(page: Page, step: number, timeout = 90_000): Promise<void> {
+  await page.waitForFunction((k) => (window.__mfl?.snapshot?.step ?? 0) >= k, step, { timeout, polling: 100 });
+}
+
+export async function waitFor(page: Page, fn: string, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(fn, undefined, { timeout, polling: 100 });
+}

@@ -1,0 +1,115 @@
+/**
+ * Robustness of the visualiser (issue 3): mounting and tearing down the app and rebuilding the
+ * run (N, d, model changes) without leaking GPU buffers, recovery from a lost device, the CPU
+ * engine when WebGPU is missing, and the NaN/Inf stop.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appState, snapshot, startApp, waitFor, waitReady, waitStep, type E2eApp } from './harness';
+
+let app: E2eApp;
+
+beforeAll(async () => {
+  app = await startApp();
+}, 180_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+/**
+ * Long-lived buffers created by our engine and passes (three.js's are counted separately;
+ * WebGpuBackend.staging buffers live only while a readback maps, so they are left out).
+ */
+function ours(labels: Record<string, number>): number {
+  return Object.entries(labels)
+    .filter(([k]) => /^(WebGpuBackend|HistogramPass|MomentsPass|UniformRing)/.test(k) && k !== 'WebGpuBackend.staging')
+    .reduce((s, [, v]) => s + v, 0);
+}
+
+describe('lifecycle', () => {
+  it('mounts and unmounts repeatedly, and rebuilds on N/d/noise changes, without leaking GPU buffers', async () => {
+    const page = await app.open('n=64&d=3&seed=2');
+    await page.keyboard.press('ArrowRight');
+    await waitStep(page, 1);
+    const base = await snapshot(page);
+    expect(ours(base.liveBufferLabels)).toBeGreaterThan(0);
+    for (let k = 0; k < 3; k++) {
+      await page.evaluate(() => window.__mfl.unmount());
+      await waitFor(page, 'window.__mfl.snapshot === null');
+      // Disposal is asynchronous (a build may be finishing): our buffers must all go.
+      await waitFor(page, 'window.__mfl.liveBufferLabels().filter((k) => /^(WebGpuBackend|HistogramPass|MomentsPass|UniformRing)/.test(k)).length === 0', 10_000);
+      await page.evaluate(() => window.__mfl.mount());
+      await waitReady(page);
+      await page.keyboard.press('ArrowRight');
+      await waitStep(page, 1);
+      await waitFor(page, 'window.__mfl.snapshot.cloudFrames > 2');
+      const s = await snapshot(page);
+      expect(ours(s.liveBufferLabels), `cycle ${k}`).toBe(ours(base.liveBufferLabels));
+      expect(s.liveBuffers, `cycle ${k}: ${JSON.stringify(s.liveBufferLabels)}`).toBeLessThanOrEqual(base.liveBuffers + 3);
+    }
+    // Rebuilds: N, d and the noise system change; the buffer count returns to its level.
+    const edits = ['n=128&d=2&noise=fgm', 'n=64&d=3&seed=2'];
+    for (const q of edits) {
+      const builds = (await snapshot(page)).buildCount;
+      await page.evaluate((query) => window.__mfl.store.getState().openLink(query), q);
+      await waitFor(page, `window.__mfl.snapshot.buildCount > ${builds} && window.__mfl.snapshot.ready`);
+      await page.keyboard.press('ArrowRight');
+      await waitFor(page, 'window.__mfl.snapshot.step >= 1 && window.__mfl.snapshot.cloudFrames > 1');
+    }
+    const end = await snapshot(page);
+    expect(ours(end.liveBufferLabels)).toBe(ours(base.liveBufferLabels));
+    expect(end.liveBuffers, JSON.stringify(end.liveBufferLabels)).toBeLessThanOrEqual(base.liveBuffers + 3);
+    expect(end.validationErrors).toEqual([]);
+    await page.evaluate(() => window.__mfl.unmount());
+    await waitFor(page, 'window.__mfl.snapshot === null');
+    await page.close();
+  });
+
+  it('recovers from a lost device (says so, rebuilds from the current parameters); stops on NaN/Inf', async () => {
+    const page = await app.open('n=64&d=2&seed=4&noise=fgm');
+    const builds = (await snapshot(page)).buildCount;
+    expect(await page.evaluate(() => window.__mfl.loseDevice())).toBe(true);
+    await page.getByTestId('notice').filter({ hasText: 'GPU device was lost' }).waitFor();
+    await waitFor(page, `window.__mfl.snapshot !== null && window.__mfl.snapshot.ready && window.__mfl.snapshot.engineKind === 'webgpu' && window.__mfl.snapshot.buildCount > ${builds}`);
+    expect(await page.getByTestId('notice').textContent()).toMatch(/Recovered/);
+    expect((await appState(page)).query).toContain('noise=fgm');
+    await page.locator('[data-action="play"]').click();
+    await waitStep(page, 8);
+    await waitFor(page, 'window.__mfl.snapshot.histogramVersion > 1');
+    await page.locator('[data-action="play"]').click();
+
+    // NaN/Inf: an unstable step (γ = 1, dt = 1, hot initial data) stops the run with a message.
+    const b2 = (await snapshot(page)).buildCount;
+    await page.evaluate(() => window.__mfl.store.getState().openLink('n=64&d=3&gamma=1&dt=1&temp=100&seed=1'));
+    await waitFor(page, `window.__mfl.snapshot.buildCount > ${b2} && window.__mfl.snapshot.ready`);
+    await page.locator('[data-action="play"]').click();
+    await page.getByTestId('run-error').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('run-error').textContent()).toMatch(/NaN\/Inf/);
+    expect((await appState(page)).playing).toBe(false);
+    expect(await page.getByTestId('status-line').textContent()).toMatch(/NaN\/Inf: detected/);
+    await page.close();
+  });
+
+  it('without WebGPU: says so, runs the CPU reference engine with a capped N', async () => {
+    const page = await app.open('n=1024&d=3&seed=9', { noWebGpu: true });
+    const s = await snapshot(page);
+    expect(s.engineKind).toBe('cpu');
+    expect(s.n).toBe(512);
+    expect(s.cloudSource).toBe('readback');
+    expect(await page.getByTestId('notice').textContent()).toMatch(/No WebGPU/);
+    expect(await page.getByTestId('status-adapter').textContent()).toMatch(/CPU fallback/);
+    expect(await page.getByTestId('status-line').textContent()).toMatch(/N = 512/);
+    expect(await page.getByTestId('status-line').textContent()).toMatch(/capped/);
+    // The link keeps the requested N (it reproduces the run where WebGPU exists).
+    expect((await appState(page)).query).toContain('n=1024');
+    await page.keyboard.press('ArrowRight');
+    await waitStep(page, 1);
+    await waitFor(page, 'window.__mfl.snapshot.lastHistogramStep >= 1 && window.__mfl.snapshot.curvePoints >= 2');
+    await page.close();
+  });
+
+  it('no page errors', () => {
+    // A lost device logs from three.js and the WebGPU implementation; nothing else may.
+    expect(app.errors.filter((e) => !/Device Lost|device was lost|Instance dropped|destroyed/i.test(e))).toEqual([]);
+  });
+});
