@@ -43,3 +43,8 @@ export const CLASSROOM_PRESETS: readonly ClassroomPreset[] = [
 export function presetById(id: string): ClassroomPreset | undefined {
   return CLASSROOM_PRESETS.find((p) => p.id === id);
 }
+
+/** The README's preset list (tests/unit/readme.test.ts keeps it equal to this module). */
+export function presetsMarkdownList(): string {
+  return CLASSROOM_PRESETS.map((p) => `- **${p.name}**: ${p.description} \`?${p.query}\``).join('\n');
+}
