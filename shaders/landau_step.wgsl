@@ -1,5 +1,6 @@
 // One Euler-Maruyama step of the Landau particle systems, models.md §1.1 (float32).
-// Prepended at build time: the StepParams struct (src/gpu/layout.ts), rng.wgsl, landau_kernel.wgsl.
+// Prepended at build time: the StepParams struct (src/gpu/layout.ts), rng.wgsl, cholesky.wgsl,
+// landau_kernel.wgsl.
 //
 // Dispatch: (ceil(N / WG), R). Workgroup (x, r) owns particles x*WG .. x*WG+WG-1 of replica r and
 // sweeps all N partners of that replica in tiles of WG staged through workgroup memory: O(N^2)
@@ -105,34 +106,6 @@ fn pairSums(i: u32, lid: u32, replica: u32, vi: vec3f) -> PairSums {
   s.offd = vec3f(hsum(aXY), hsum(aYZ), hsum(aZX));
   if (D == 2u) { s.diag.z = 0.0; }
   return s;
-}
-
-// Lower Cholesky factor of the PSD matrix [[a.x, o.x, o.z], [o.x, a.y, o.y], [o.z, o.y, a.z]]
-// applied to xi, zero pivots allowed (Abar can be singular): same algorithm as choleskyPsd
-// in src/physics/linalg.ts, with a float32 relative pivot tolerance 1e-6.
-fn choleskyTimes3(a: vec3f, o: vec3f, xi: vec3f) -> vec3f {
-  let tol = 1e-6 * abs(a.x + a.y + a.z);
-  let p1 = a.x;
-  let l11 = select(0.0, sqrt(p1), p1 > tol);
-  let inv11 = select(0.0, 1.0 / l11, p1 > tol);
-  let l21 = o.x * inv11;
-  let l31 = o.z * inv11;
-  let p2 = a.y - l21 * l21;
-  let l22 = select(0.0, sqrt(p2), p2 > tol);
-  let l32 = select(0.0, (o.y - l21 * l31) / l22, p2 > tol);
-  let p3 = a.z - l31 * l31 - l32 * l32;
-  let l33 = select(0.0, sqrt(p3), p3 > tol);
-  return vec3f(l11 * xi.x, l21 * xi.x + l22 * xi.y, l31 * xi.x + l32 * xi.y + l33 * xi.z);
-}
-
-fn choleskyTimes2(a: vec3f, o: vec3f, xi: vec2f) -> vec3f {
-  let tol = 1e-6 * abs(a.x + a.y);
-  let p1 = a.x;
-  let l11 = select(0.0, sqrt(p1), p1 > tol);
-  let l21 = select(0.0, o.x / l11, p1 > tol);
-  let p2 = a.y - l21 * l21;
-  let l22 = select(0.0, sqrt(p2), p2 > tol);
-  return vec3f(l11 * xi.x, l21 * xi.x + l22 * xi.y, 0.0);
 }
 
 fn driftScale() -> f32 { return 2.0 * f32(D - 1u) * P.invN; } // (2/N) sum b, b = -(d-1) alpha z

@@ -49,6 +49,7 @@ const STREAM_NANBU: u32 = 2u;
 const STREAM_PAIR_ORDERED: u32 = 3u;
 const STREAM_PAIR_UNORDERED: u32 = 4u;
 const STREAM_FIRST_ORDER: u32 = 5u;
+const STREAM_TORUS: u32 = 6u;
 
 fn pairWordOf(i: u32, j: u32) -> u32 { return (i & 0xffffu) | ((j & 0xffffu) << 16u); }
 fn streamWordOf(purpose: u32, replica: u32) -> u32 { return (purpose << 24u) | (replica & 0xffffffu); }

@@ -1,18 +1,23 @@
 /**
  * Headless runner: `npm run sim -- '<share-link query>' --steps S --every K --out run.json
- *   [--particles] [--engine webgpu|cpu]`
+ *   [--particles] [--engine webgpu|cpu] [--entropy [--knn K] [--bandwidth H]]`
+ * --entropy (alias --diagnostics) adds the accurate entropy diagnostics to every checkpoint
+ * (entropy, relativeEntropy, fisher, their …StdErr when replicas > 1, and per-replica values;
+ * engine/diagnostics.ts). Off by default, so existing runs and their JSON are unchanged: each
+ * checkpoint then costs two O(N²) pair sweeps, ≈ 1.3–3 steps on WebGPU (SwiftShader, N·R = 2k–16k;
+ * `mfl.entropyCost`), i.e. ≲ 30 % extra at --every 10; ≈ 2.5 steps on the float64 CPU engine.
  * WebGPU runs the app's engine and WGSL in headless Chromium; cpu runs the float64 reference in
  * Node. Exits non-zero with a message on invalid parameters or a non-finite state.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CpuBackend } from '../src/engine/cpuBackend';
-import { runCheckpoints, type RunResult } from '../src/engine/runner';
+import { runCheckpoints, type RunOptions, type RunResult } from '../src/engine/runner';
 import { parseQuery } from '../src/physics/params';
 import { headlessSession } from './browser';
 import type { HeadlessApi } from '../src/headless/api';
 
-const USAGE = "usage: npm run sim -- '<query>' --steps S --every K --out run.json [--particles] [--engine webgpu|cpu]";
+const USAGE = "usage: npm run sim -- '<query>' --steps S --every K --out run.json [--particles] [--engine webgpu|cpu] [--entropy [--knn K] [--bandwidth H]]";
 
 function fail(msg: string): never {
   console.error(msg);
@@ -34,30 +39,49 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       particles: { type: 'boolean', default: false },
       engine: { type: 'string', default: 'webgpu' },
+      entropy: { type: 'boolean', default: false },
+      diagnostics: { type: 'boolean', default: false },
+      knn: { type: 'string' },
+      bandwidth: { type: 'string' },
     },
   });
   if (positionals.length !== 1) fail(`expected one share-link query string\n${USAGE}`);
   const query = positionals[0].includes('?') ? positionals[0].slice(positionals[0].indexOf('?') + 1) : positionals[0];
-  const { params, errors, unknown } = parseQuery(query);
+  const { params, errors, unknown, warnings } = parseQuery(query);
   const problems = [...errors.map((e) => e.message), ...unknown.map((u) => `${u}: unknown parameter`)];
   if (problems.length) fail(`invalid parameters:\n  ${problems.join('\n  ')}`);
+  for (const w of warnings) console.error(`warning: ${w.message}`);
   const steps = positiveInt('steps', values.steps, 0);
   const every = positiveInt('every', values.every ?? String(Math.max(1, steps)), 1);
   if (!values.out) fail(`--out is required\n${USAGE}`);
   const engine = values.engine;
   if (engine !== 'webgpu' && engine !== 'cpu') fail(`--engine: got "${engine}", expected webgpu or cpu`);
 
+  const withEntropy = values.entropy || values.diagnostics;
+  if (!withEntropy && (values.knn !== undefined || values.bandwidth !== undefined)) fail(`--knn and --bandwidth need --entropy\n${USAGE}`);
+  const options: RunOptions = {};
+  if (withEntropy) {
+    const k = positiveInt('knn', values.knn ?? '3', 1);
+    if (k > 8 || k > params.n - 1) fail(`--knn: got ${k}, expected 1 ≤ K ≤ min(8, n − 1)`);
+    let bandwidth: number | undefined;
+    if (values.bandwidth !== undefined) {
+      bandwidth = Number(values.bandwidth);
+      if (!(bandwidth > 0) || !Number.isFinite(bandwidth)) fail(`--bandwidth: got "${values.bandwidth}", expected a number > 0 (velocity units)`);
+    }
+    options.entropy = bandwidth === undefined ? { k } : { k, bandwidth };
+  }
+
   let result: RunResult;
   const started = Date.now();
   if (engine === 'cpu') {
-    result = await runCheckpoints(new CpuBackend(params), steps, every, values.particles, (s) => process.stderr.write(`\rstep ${s}/${steps}`));
+    result = await runCheckpoints(new CpuBackend(params), steps, every, values.particles, (s) => process.stderr.write(`\rstep ${s}/${steps}`), options);
     process.stderr.write('\n');
   } else {
     const session = await headlessSession();
     try {
       result = await session.page.evaluate(
-        ([q, s, e, p]) => (window as unknown as { mfl: HeadlessApi }).mfl.run(q, s, e, p),
-        [query, steps, every, values.particles] as const,
+        ([q, s, e, p, o]) => (window as unknown as { mfl: HeadlessApi }).mfl.run(q, s, e, p, o),
+        [query, steps, every, values.particles, options] as const,
       );
     } finally {
       await session.close();
@@ -65,7 +89,8 @@ async function main(): Promise<void> {
   }
   writeFileSync(values.out, JSON.stringify(result));
   const last = result.checkpoints[result.checkpoints.length - 1];
-  console.log(`${result.engine} on ${result.adapter}: ${last.step} steps (t = ${last.t.toFixed(4)}) in ${((Date.now() - started) / 1000).toFixed(1)} s; energy ${last.energy.toPrecision(6)}; wrote ${values.out}`);
+  const entropyNote = last.entropy !== undefined ? `; H ${last.entropy.toFixed(4)}, H(f|M) ${last.relativeEntropy?.toFixed(4)}, I ${last.fisher?.toFixed(4)}` : '';
+  console.log(`${result.engine} on ${result.adapter}: ${last.step} steps (t = ${last.t.toFixed(4)}) in ${((Date.now() - started) / 1000).toFixed(1)} s; energy ${last.energy.toPrecision(6)}${entropyNote}; wrote ${values.out}`);
   if (result.error) fail(result.error);
 }
 

@@ -1,12 +1,14 @@
 /**
  * The WebGPU engine: particle state stays on the GPU in two ping-pong buffers; each step is one
- * dispatch of the fused pair-sum + update kernel; moments and particles are read back through
- * staging buffers whose `mapAsync` resolves later, so readbacks never stall the step loop.
+ * dispatch of the fused pair-sum + update kernel of the parameter set's model (Landau, first-order
+ * or torus: createStepPass); moments and particles are read back through staging buffers whose
+ * `mapAsync` resolves later, so readbacks never stall the step loop.
  */
 import { describeAdapter, type GpuContext } from '../gpu/device';
 import { MOMENT_SLOTS, PARTICLE_BYTES, type StepParamsValues } from '../gpu/layout';
-import { LandauStepPass } from '../gpu/passes/landauStep';
+import { createStepPass, type StepPass } from '../gpu/passes/stepPass';
 import { MomentsPass } from '../gpu/passes/moments';
+import { NeighbourStatistics, type BandwidthRule, type NeighbourMeasurement } from '../gpu/neighbourStatistics';
 import { UniformRing } from '../gpu/uniformRing';
 import { sampleInitial } from '../physics/init';
 import { momentsFromSums, type ReplicaMoments } from '../physics/moments';
@@ -22,13 +24,15 @@ export class WebGpuBackend implements Backend {
   private steps = 0;
   private parity: 0 | 1 = 0;
   private destroyed = false;
+  /** GPU side of the entropy diagnostics, created on first use. */
+  private neighbours: NeighbourStatistics | null = null;
 
   private constructor(
     private readonly gpu: GpuContext,
     readonly params: Readonly<Params>,
     private readonly particles: readonly [GPUBuffer, GPUBuffer],
     private readonly ring: UniformRing,
-    readonly stepPass: LandauStepPass,
+    readonly stepPass: StepPass,
     private readonly momentsPass: MomentsPass,
   ) {
     this.adapter = describeAdapter(gpu.adapter);
@@ -46,7 +50,7 @@ export class WebGpuBackend implements Backend {
     device.queue.writeBuffer(particles[0], 0, Float32Array.from(initial));
     const ring = new UniformRing(device, STEPS_PER_SUBMIT);
     try {
-      const stepPass = await LandauStepPass.create(device, params, particles, ring);
+      const stepPass = await createStepPass(device, params, particles, ring);
       const momentsPass = await MomentsPass.create(device, params.replicas, particles, ring);
       const backend = new WebGpuBackend(gpu, params, particles, ring, stepPass, momentsPass);
       backend.writeUniforms(0, 1); // slot 0 holds N for the moments pass before any step
@@ -66,7 +70,7 @@ export class WebGpuBackend implements Backend {
     return this.gpu.device;
   }
 
-  /** The buffer holding the current velocities (for three.js and diagnostics passes). */
+  /** The buffer holding the current velocities or positions (vec4; w = circulation for first-order). */
   get currentBuffer(): GPUBuffer {
     return this.particles[this.parity];
   }
@@ -155,6 +159,16 @@ export class WebGpuBackend implements Backend {
     return new Float32Array(raw);
   }
 
+  /**
+   * k-NN distances and KDE score sums of the velocities as they are now (snapshot taken in queue
+   * order before this returns; later steps do not affect it), for engine/diagnostics.ts.
+   */
+  measureNeighbours(k: number, bandwidthsOf: BandwidthRule): Promise<NeighbourMeasurement> {
+    if (this.destroyed) return Promise.reject(new Error('WebGpuBackend: measureNeighbours() after destroy()'));
+    this.neighbours ??= new NeighbourStatistics(this.gpu.device, { n: this.params.n, replicas: this.params.replicas });
+    return this.neighbours.measure(this.currentBuffer, k, bandwidthsOf);
+  }
+
   async finish(): Promise<void> {
     await this.gpu.device.queue.onSubmittedWorkDone();
   }
@@ -166,5 +180,6 @@ export class WebGpuBackend implements Backend {
     this.ring.destroy();
     this.momentsPass.destroy();
     this.stepPass.destroy();
+    this.neighbours?.destroy();
   }
 }

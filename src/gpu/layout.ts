@@ -54,8 +54,9 @@ export const StepParamsLayout = defineStruct('StepParams', [
 export type StepParamsValues = Record<(typeof StepParamsLayout.fields)[number]['name'], number>;
 
 /**
- * Particle buffers: array<vec4f>, particle (r, i) at index r·N + i, (v_x, v_y, v_z | 0, spare).
- * For d = 2 the third component is 0.
+ * Particle buffers: array<vec4f>, particle (r, i) at index r·N + i. Landau: (v_x, v_y, v_z | 0, 0);
+ * torus: positions in [0,1)^d, (x₁, x₂, x₃ | 0, 0); first-order: (x₁, x₂, x₃ | 0, m) with the
+ * circulation m in w (1 for every kernel but Biot–Savart). For d = 2 the third component is 0.
  */
 export const PARTICLE_BYTES = 16;
 
@@ -64,3 +65,36 @@ export const PAIR_TERMS_VEC4 = 4; // drift, Ā diag (xx,yy,zz), Ā off-diagonal 
 
 /** Per-replica moment sums written by shaders/moments.wgsl (slots as in physics/moments.ts). */
 export const MOMENT_SLOTS = 12;
+
+/**
+ * Uniforms of the neighbour passes of the entropy diagnostics (models.md §4): shaders/knn.wgsl
+ * (k-NN distances) and shaders/kde_score.wgsl (KDE score sums). Both sweep all pairs of each
+ * replica of the vec4 particle layout above.
+ */
+export const NeighbourParamsLayout = defineStruct('NeighbourParams', [
+  { name: 'n', type: 'u32', doc: 'particles per replica N' },
+  { name: 'replicas', type: 'u32', doc: 'independent systems R (dispatch y)' },
+] as const);
+
+export type NeighbourParamsValues = Record<(typeof NeighbourParamsLayout.fields)[number]['name'], number>;
+
+/** Output of shaders/kde_score.wgsl: 2 vec4f per particle, (S1.xyz, S0), (S2, emin, 0, 0). */
+export const KDE_SCORE_VEC4 = 2;
+
+/**
+ * Rows of kde_score.wgsl's output for `n` particles starting at particle `first`, in the
+ * float64 layout of kdeScoreSums (physics/estimators/fisher.ts): stride d + 2,
+ * [S0, S2, S1_x … S1_d]. The GPU rows carry the factor e^(emin) (weights relative to the nearest
+ * partner); only ratios are used downstream, so it is left in.
+ */
+export function unpackScoreSums(raw: ArrayLike<number>, first: number, n: number, d: number): Float64Array {
+  const stride = d + 2;
+  const rows = new Float64Array(n * stride);
+  for (let i = 0; i < n; i++) {
+    const o = (first + i) * KDE_SCORE_VEC4 * 4;
+    rows[i * stride] = raw[o + 3];
+    rows[i * stride + 1] = raw[o + 4];
+    for (let c = 0; c < d; c++) rows[i * stride + 2 + c] = raw[o + c];
+  }
+  return rows;
+}

@@ -7,14 +7,27 @@ import landauKernelWgsl from '../../shaders/landau_kernel.wgsl?raw';
 import landauStepWgsl from '../../shaders/landau_step.wgsl?raw';
 import momentsWgsl from '../../shaders/moments.wgsl?raw';
 import rngStreamWgsl from '../../shaders/rng_stream.wgsl?raw';
-import { StepParamsLayout, wgslStruct } from './layout';
+import choleskyWgsl from '../../shaders/cholesky.wgsl?raw';
+import firstOrderKernelWgsl from '../../shaders/first_order_kernel.wgsl?raw';
+import firstOrderStepWgsl from '../../shaders/first_order_step.wgsl?raw';
+import torusStepWgsl from '../../shaders/torus_step.wgsl?raw';
+import knnWgsl from '../../shaders/knn.wgsl?raw';
+import kdeScoreWgsl from '../../shaders/kde_score.wgsl?raw';
+import { NeighbourParamsLayout, StepParamsLayout, wgslStruct } from './layout';
 
 const stepParams = wgslStruct(StepParamsLayout);
+const neighbourParams = wgslStruct(NeighbourParamsLayout);
 
 export const shaderSources = {
-  landauStep: [stepParams, rngWgsl, landauKernelWgsl, landauStepWgsl].join('\n'),
+  landauStep: [stepParams, rngWgsl, choleskyWgsl, landauKernelWgsl, landauStepWgsl].join('\n'),
+  /** First-order systems (models.md §3) and the torus (§2). */
+  firstOrderStep: [stepParams, rngWgsl, firstOrderKernelWgsl, firstOrderStepWgsl].join('\n'),
+  torusStep: [stepParams, rngWgsl, choleskyWgsl, torusStepWgsl].join('\n'),
   moments: [stepParams, momentsWgsl].join('\n'),
   rngStream: [rngWgsl, rngStreamWgsl].join('\n'),
+  /** Entropy diagnostics (models.md §4): k-NN distances and KDE score sums. */
+  knn: [neighbourParams, knnWgsl].join('\n'),
+  kdeScore: [neighbourParams, kdeScoreWgsl].join('\n'),
 };
 
 /** Compiles a module and throws with the compiler's messages (file lines) on error. */

@@ -5,8 +5,10 @@
  */
 import { acquireGpu, describeAdapter, type GpuContext } from '../gpu/device';
 import { gpuRngStream } from '../gpu/passes/rngStream';
+import { NeighbourStatistics } from '../gpu/neighbourStatistics';
 import { WebGpuBackend } from '../engine/webgpuBackend';
-import { runCheckpoints, type RunResult } from '../engine/runner';
+import { runCheckpoints, type RunOptions, type RunResult } from '../engine/runner';
+import { estimateEntropies, type EntropyEstimates, type EntropyOptions } from '../engine/diagnostics';
 import { parseQuery, type Params } from '../physics/params';
 import type { RngKind } from '../physics/rng';
 import { benchLandau, type BenchRequest, type BenchRow } from './bench';
@@ -50,8 +52,66 @@ export const headlessApi = {
     return validationErrors.splice(0);
   },
 
-  async run(query: string, steps: number, every: number, particles: boolean): Promise<RunResult> {
-    return withBackend(query, undefined, (b) => runCheckpoints(b, steps, every, particles));
+  /** `npm run sim`; `options.entropy` adds the accurate entropy diagnostics to each checkpoint. */
+  async run(query: string, steps: number, every: number, particles: boolean, options: RunOptions = {}): Promise<RunResult> {
+    return withBackend(query, undefined, (b) => runCheckpoints(b, steps, every, particles, undefined, options));
+  },
+
+  /**
+   * The neighbour passes alone on given velocities (vec4 flat): k-NN distances (k per particle,
+   * ascending) and KDE score sums (2 vec4 per particle) with one bandwidth per replica.
+   */
+  async neighbourSums(query: string, particles: number[], k: number, bandwidths: number[]): Promise<{ distances: number[]; scoreSums: number[]; particles: number[] }> {
+    // The passes alone on an uploaded buffer: no Landau pipelines to compile.
+    const { device } = await gpu();
+    const p = paramsOf(query);
+    const source = device.createBuffer({ label: 'headless.neighbourInput', size: p.n * p.replicas * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(source, 0, Float32Array.from(particles));
+    const stats = new NeighbourStatistics(device, { n: p.n, replicas: p.replicas });
+    try {
+      const m = await stats.measure(source, k, () => bandwidths);
+      return { distances: Array.from(m.distances), scoreSums: Array.from(m.scoreSums), particles: Array.from(m.particles) };
+    } finally {
+      stats.destroy();
+      source.destroy();
+    }
+  },
+
+  /**
+   * Snapshot semantics: starts estimateEntropies, submits `steps` steps while it is in flight,
+   * then estimates again; returns both and the velocities after the steps.
+   */
+  async entropiesAcrossSteps(query: string, particles: number[], steps: number, options: EntropyOptions = {}): Promise<{ before: EntropyEstimates; after: EntropyEstimates; particlesAfter: number[] }> {
+    return withBackend(query, particles, async (b) => {
+      const before = estimateEntropies(b, options);
+      b.step(steps);
+      const after = estimateEntropies(b, options);
+      return { before: await before, after: await after, particlesAfter: Array.from(await b.readParticles()) };
+    });
+  },
+
+  /**
+   * Cost of the entropy diagnostics against steps (ms, wall clock around onSubmittedWorkDone /
+   * mapAsync): the first estimate (pipelines compiled), later estimates, and one step.
+   */
+  async entropyCost(query: string, steps: number, repeats: number, options: EntropyOptions = {}): Promise<{ firstMs: number; estimateMs: number; stepMs: number }> {
+    return withBackend(query, undefined, async (b) => {
+      const timeIt = async (f: () => Promise<unknown>) => {
+        const t0 = performance.now();
+        await f();
+        return performance.now() - t0;
+      };
+      const firstMs = await timeIt(() => estimateEntropies(b, options));
+      await timeIt(async () => { b.step(1); await b.finish(); }); // compiles the step pipeline
+      const stepMs = (await timeIt(async () => { b.step(steps); await b.finish(); })) / steps;
+      const estimateMs = (await timeIt(async () => { for (let r = 0; r < repeats; r++) await estimateEntropies(b, options); })) / repeats;
+      return { firstMs, estimateMs, stepMs };
+    });
+  },
+
+  /** estimateEntropies on the GPU engine, for given velocities (vec4 flat) at step 0. */
+  async entropies(query: string, particles: number[], options: EntropyOptions = {}): Promise<EntropyEstimates> {
+    return withBackend(query, particles, (b) => estimateEntropies(b, options));
   },
 
   /** The pair pass alone on given velocities (vec4 flat), with the noise of step `step`. */
@@ -72,6 +132,24 @@ export const headlessApi = {
       b.skipTo(startStep);
       b.step(count);
       return Array.from(await b.readParticles());
+    });
+  },
+
+  /**
+   * `pairTerms` (noise of step `termsStep`) and then `steps` on one backend: one pipeline
+   * compilation instead of two, which is most of a small GPU test's time on SwiftShader.
+   */
+  async pairTermsAndSteps(query: string, particles: number[], termsStep: number, startStep: number, count: number): Promise<{ terms: number[]; particles: number[] }> {
+    return withBackend(query, particles, async (b) => {
+      const buffer = b.device.createBuffer({ label: 'headless.terms', size: b.stepPass.termsBytes(), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+      try {
+        const terms = Array.from(await b.readPairTerms(buffer, termsStep));
+        b.skipTo(startStep);
+        b.step(count);
+        return { terms, particles: Array.from(await b.readParticles()) };
+      } finally {
+        buffer.destroy();
+      }
     });
   },
 

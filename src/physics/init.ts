@@ -2,24 +2,31 @@
  * Exact samplers of the initial velocity laws (engine issue; models.md §1.2 for BKW), float64,
  * driven by the project's counter-based generator so that a seed fixes the initial cloud.
  * Sampling runs on the CPU once per run and is uploaded to the GPU: both engines start from
- * the same particles.
+ * the same particles. The position laws of the first-order systems and of the torus
+ * (models.md §2–3) are in initPositions.ts; `sampleInitial` dispatches on the model.
  *
  * Layout: `Float64Array` of length replicas·n·4, particle (r, i) at offset (r·n + i)·4,
- * components (v_x, v_y, v_z | 0, 0): the same vec4 layout as the GPU buffers.
+ * components (v_x, v_y, v_z | 0, 0): the same vec4 layout as the GPU buffers. First-order
+ * systems carry the circulation m in the fourth component: (x₁, x₂, x₃ | 0, m).
  */
 import type { Params } from './params';
 import { CounterStream, Stream, pairWord, streamWord } from './rng';
 import { bkwK, bkwPQ, bkwStartTime } from './references/bkw';
+import { positionSecondMoment, sampleFirstOrderOne, sampleTorusOne } from './initPositions';
 
 export const PARTICLE_STRIDE = 4;
 
 /** Simulation time at step 0: BKW starts at its validity time t0 (models.md §1.2), else 0. */
 export function initialTime(p: Params): number {
-  return p.init === 'bkw' ? bkwStartTime(p.d) : 0;
+  return p.model === 'landau' && p.init === 'bkw' ? bkwStartTime(p.d) : 0;
 }
 
-/** Exact energy E = E|V|² of the initial law (the rescaling target of `normalize`). */
+/**
+ * Exact energy E = E|V|² of the initial law (the rescaling target of `normalize`); for the
+ * first-order systems and the torus E|X|² of the position law.
+ */
 export function initialEnergy(p: Params): number {
+  if (p.model !== 'landau') return positionSecondMoment(p);
   switch (p.init) {
     case 'gaussian':
     case 'shell':
@@ -30,10 +37,14 @@ export function initialEnergy(p: Params): number {
       return p.d; // T = 1
     case 'bimaxwellian':
       return p.d * p.temp[0] + p.shift * p.shift;
+    default:
+      throw new Error(`init=${p.init} is not a Landau initial law`);
   }
 }
 
 function sampleOne(p: Params, s: CounterStream, out: Float64Array, o: number): void {
+  if (p.model === 'first-order') return sampleFirstOrderOne(p, s, out, o);
+  if (p.model === 'torus') return sampleTorusOne(p, s, out, o);
   const d = p.d;
   switch (p.init) {
     case 'gaussian': {
@@ -84,10 +95,15 @@ function sampleOne(p: Params, s: CounterStream, out: Float64Array, o: number): v
       }
       return;
     }
+    default:
+      throw new Error(`init=${p.init} is not a Landau initial law`);
   }
 }
 
-/** Samples all replicas' initial velocities (and recentres/rescales if `normalize`). */
+/**
+ * Samples all replicas' initial velocities or positions (and recentres/rescales if `normalize`;
+ * never on the torus, where recentring has no meaning).
+ */
 export function sampleInitial(p: Params): Float64Array {
   const { n, replicas } = p;
   const out = new Float64Array(n * replicas * PARTICLE_STRIDE);
@@ -96,7 +112,7 @@ export function sampleInitial(p: Params): Float64Array {
       const s = new CounterStream(p.rng, p.seed, pairWord(i, 0), streamWord(Stream.init, r));
       sampleOne(p, s, out, (r * n + i) * PARTICLE_STRIDE);
     }
-    if (p.normalize) normalizeReplica(out, r * n, n, p.d, initialEnergy(p));
+    if (p.normalize && p.model !== 'torus') normalizeReplica(out, r * n, n, p.d, initialEnergy(p));
   }
   return out;
 }

@@ -3,13 +3,35 @@
  * share link, the UI controls, the headless runner and the engines. Pure TypeScript.
  *
  * Canonical names follow the engine issue: model, d, n, dt, seed, gamma, eps, noise, init, temp,
- * replicas; plus shift (bimaxwellian), normalize and rng.
+ * replicas; plus shift (bimaxwellian), normalize and rng. Issue 5 adds the first-order systems of
+ * models.md §3 (kernel, circ, sign, chi, s, sigma, width) and the torus of §2 (lambda, kappa, amp).
+ * `init` is one enum whose valid options depend on the model (INIT_OPTIONS).
  */
 import type { RngKind } from './rng';
 
-export type Model = 'landau';
+export type Model = 'landau' | 'first-order' | 'torus';
 export type Noise = 'nanbu' | 'fgm' | 'kac';
-export type InitKind = 'gaussian' | 'aniso' | 'bkw' | 'bimaxwellian' | 'shell';
+export type LandauInit = 'gaussian' | 'aniso' | 'bkw' | 'bimaxwellian' | 'shell';
+export type FirstOrderInit = 'gaussian' | 'disc' | 'two-blobs' | 'ring';
+export type TorusInit = 'cosine' | 'wrapped-gaussian';
+export type InitKind = LandauInit | FirstOrderInit | TorusInit;
+/** First-order interaction kernels of models.md §3. */
+export type KernelKind = 'biot-savart' | 'coulomb' | 'riesz' | 'regular';
+/** Law of the vortex circulations m_j (Biot–Savart only). */
+export type Circulation = 'plus' | 'pm' | 'uniform';
+export type KernelSign = 'repulsive' | 'attractive';
+
+/** Valid initial data per model (the `init` enum holds their union). */
+export const INIT_OPTIONS: Record<Model, readonly InitKind[]> = {
+  landau: ['gaussian', 'aniso', 'bkw', 'bimaxwellian', 'shell'],
+  'first-order': ['gaussian', 'disc', 'two-blobs', 'ring'],
+  torus: ['cosine', 'wrapped-gaussian'],
+};
+
+/** Kernels singular at 0 (ε = 0 allowed with a warning). `regular` is smooth and ignores ε. */
+export function isSingularKernel(k: KernelKind): boolean {
+  return k !== 'regular';
+}
 
 export interface Params {
   model: Model;
@@ -26,6 +48,26 @@ export interface Params {
   shift: number;
   normalize: boolean;
   rng: RngKind;
+  /** first-order (models.md §3): interaction kernel K. */
+  kernel: KernelKind;
+  /** first-order, Biot–Savart: law of the circulations m_j. */
+  circ: Circulation;
+  /** first-order, coulomb/riesz/regular: + repulsive, − attractive. */
+  sign: KernelSign;
+  /** first-order: strength χ multiplying K. */
+  chi: number;
+  /** first-order, riesz: exponent s of K = ±χ c_d x/|x|^(s+2). */
+  s: number;
+  /** first-order: diffusion σ (noise √(2σ) dB). */
+  sigma: number;
+  /** first-order and torus: size of the initial blob (std, radius). */
+  width: number;
+  /** torus (models.md §2): ellipticity λ of a(z) = λI + κ w wᵀ. */
+  lambda: number;
+  /** torus: strength κ ≥ 0 of the rank-one part. */
+  kappa: number;
+  /** torus, init=cosine: amplitude of the density 1 + amp·cos 2πx₁. */
+  amp: number;
 }
 
 interface Base<K extends keyof Params> {
@@ -45,8 +87,11 @@ export interface NumDef<K extends keyof Params> extends Base<K> {
 }
 export interface EnumDef<K extends keyof Params> extends Base<K> {
   kind: 'enum';
+  /** All values the field can take (for `init`: the union over models). */
   options: readonly Params[K][];
   optionHelp?: Record<string, string>;
+  /** Valid options per model, where they depend on it (`init`); see enumOptions. */
+  optionsByModel?: Record<Model, readonly Params[K][]>;
 }
 export interface ListDef<K extends keyof Params> extends Base<K> {
   kind: 'list';
@@ -60,7 +105,10 @@ export interface BoolDef<K extends keyof Params> extends Base<K> { kind: 'bool' 
 export type ParamDef =
   | IntDef<'d'> | IntDef<'n'> | IntDef<'replicas'> | IntDef<'seed'>
   | NumDef<'dt'> | NumDef<'gamma'> | NumDef<'eps'> | NumDef<'shift'>
+  | NumDef<'chi'> | NumDef<'s'> | NumDef<'sigma'> | NumDef<'width'>
+  | NumDef<'lambda'> | NumDef<'kappa'> | NumDef<'amp'>
   | EnumDef<'model'> | EnumDef<'noise'> | EnumDef<'init'> | EnumDef<'rng'>
+  | EnumDef<'kernel'> | EnumDef<'circ'> | EnumDef<'sign'>
   | ListDef<'temp'> | BoolDef<'normalize'>;
 
 /** Largest N of one replica: particle indices are packed in 16 bits of the RNG's pair word. */
@@ -69,22 +117,27 @@ export const MAX_N = 65536;
 export const MAX_TOTAL = 1 << 20;
 
 export const PARAM_DEFS: readonly ParamDef[] = [
-  { key: 'model', kind: 'enum', label: 'Model', default: 'landau', options: ['landau'],
-    help: 'Which system: landau = space-homogeneous Landau particle systems (models.md §1).' },
+  { key: 'model', kind: 'enum', label: 'Model', default: 'landau', options: ['landau', 'first-order', 'torus'],
+    help: 'Which system (models.md §1–3).',
+    optionHelp: {
+      landau: 'space-homogeneous Landau particle systems (velocities), models.md §1',
+      'first-order': 'first-order mean-field systems dX = (1/N)Σ m_j K(X−X_j) dt + √(2σ) dB (positions): vortices, Coulomb/log gas, Riesz, Keller–Segel, models.md §3',
+      torus: 'Landau-like nanbu system on the periodic cell [0,1)^d, a(z) = λI + κ w wᵀ, models.md §2',
+    } },
   { key: 'd', kind: 'int', label: 'Dimension d', default: 3, min: 2, max: 3,
-    help: 'Velocity dimension, 2 or 3.' },
+    help: 'Dimension, 2 or 3: of velocities (landau) or positions (first-order, torus).' },
   { key: 'n', kind: 'int', label: 'Particles N', default: 4096, min: 2, max: MAX_N,
     help: 'Particles per replica; each step costs N² pair interactions.' },
   { key: 'replicas', kind: 'int', label: 'Replicas R', default: 1, min: 1, max: 4096,
     help: 'Independent systems of N particles run side by side (ensemble statistics).' },
   { key: 'dt', kind: 'number', label: 'Time step dt', default: 0.002, min: 0, max: 1, minExclusive: true,
-    help: 'Euler–Maruyama time step (our time: collision constant C = 1).' },
+    help: 'Euler–Maruyama time step (Landau: our time, collision constant C = 1).' },
   { key: 'seed', kind: 'int', label: 'Seed', default: 1, min: 0, max: 4294967295,
     help: 'Random seed: the same seed reproduces the same run.' },
   { key: 'gamma', kind: 'number', label: 'γ (potential exponent)', default: 0, min: -3, max: 1,
     help: 'α(r) = r^γ: 1 hard spheres … 0 Maxwellian … −3 Coulomb.' },
   { key: 'eps', kind: 'number', label: 'ε (regularisation)', default: 0.1, min: 0, max: 10,
-    help: 'α_ε(r) = (r² + ε²)^(γ/2); must be > 0 when γ < 0.' },
+    help: 'landau: α_ε(r) = (r² + ε²)^(γ/2), must be > 0 when γ < 0; first-order: |x|² → |x|² + ε² in singular kernels (0 allowed, with a warning).' },
   { key: 'noise', kind: 'enum', label: 'Noise system', default: 'nanbu', options: ['nanbu', 'fgm', 'kac'],
     help: 'Particle system of models.md §1.1.',
     optionHelp: {
@@ -93,24 +146,57 @@ export const PARAM_DEFS: readonly ParamDef[] = [
       kac: 'antisymmetric pair noises: momentum exact, energy conserved almost surely',
     } },
   { key: 'init', kind: 'enum', label: 'Initial data', default: 'gaussian',
-    options: ['gaussian', 'aniso', 'bkw', 'bimaxwellian', 'shell'],
-    help: 'Initial velocity law, sampled exactly.',
+    options: ['gaussian', 'aniso', 'bkw', 'bimaxwellian', 'shell', 'disc', 'two-blobs', 'ring', 'cosine', 'wrapped-gaussian'],
+    optionsByModel: INIT_OPTIONS,
+    help: 'Initial law, sampled exactly; the valid options depend on the model.',
     optionHelp: {
-      gaussian: 'isotropic Gaussian of temperature temp',
-      aniso: 'Gaussian with per-axis temperatures temp = T1,…,Td',
-      bkw: 'BKW exact solution (T = 1) at its start time, models.md §1.2',
-      bimaxwellian: 'two Gaussians of temperature temp with means ±shift along v_x',
-      shell: 'uniform on the sphere of speed √(d·temp)',
+      gaussian: 'landau: isotropic Gaussian of temperature temp; first-order: N(0, width² I) (Lamb–Oseen with circ=plus)',
+      aniso: 'landau: Gaussian with per-axis temperatures temp = T1,…,Td',
+      bkw: 'landau: BKW exact solution (T = 1) at its start time, models.md §1.2',
+      bimaxwellian: 'landau: two Gaussians of temperature temp with means ±shift along v_x',
+      shell: 'landau: uniform on the sphere of speed √(d·temp)',
+      disc: 'first-order: uniform in the disc (ball) of radius width',
+      'two-blobs': 'first-order: two Gaussians of std width centred at ±shift·e_x (vortex merger)',
+      ring: 'first-order: uniform on the circle of radius width in the (x₁, x₂) plane',
+      cosine: 'torus: density 1 + amp·cos 2πx₁ on [0,1)^d',
+      'wrapped-gaussian': 'torus: N(½, width² I) wrapped onto [0,1)^d',
     } },
   { key: 'temp', kind: 'list', label: 'Temperature(s)', default: [1], min: 0, max: 100, minExclusive: true,
     minLength: 1, maxLength: 3,
     help: 'Temperature; for init=aniso one per axis (comma separated).' },
   { key: 'shift', kind: 'number', label: 'Shift', default: 1.5, min: 0, max: 100,
-    help: 'bimaxwellian: the two means are ±shift·e_x.' },
+    help: 'bimaxwellian: the two means are ±shift·e_x; two-blobs: the two centres are ±shift·e_x.' },
   { key: 'normalize', kind: 'bool', label: 'Recentre & rescale', default: true,
-    help: 'Recentre each replica to zero momentum and rescale to the law’s exact energy.' },
+    help: 'Recentre each replica to zero mean and rescale to the law’s exact energy (1/N)Σ|V|² (first-order: (1/N)Σ|X|²).' },
   { key: 'rng', kind: 'enum', label: 'Generator', default: 'pcg4d', options: ['pcg4d', 'philox'],
     help: 'Counter-based generator: pcg4d (fast) or Philox4x32-10 (reference quality).' },
+  { key: 'kernel', kind: 'enum', label: 'Kernel K', default: 'biot-savart', options: ['biot-savart', 'coulomb', 'riesz', 'regular'],
+    help: 'first-order: interaction kernel of models.md §3, regularised by |x|² → |x|² + ε².',
+    optionHelp: {
+      'biot-savart': 'K = χ x⊥/(2π|x|²), 2D viscous vortices with circulations m_j (d = 2 only)',
+      coulomb: 'K = ±χ c_d x/|x|^d, c_2 = 1/(2π), c_3 = 1/(4π); 2D: log gas (repulsive), Keller–Segel (attractive)',
+      riesz: 'K = ±χ c_d x/|x|^(s+2) (s = d − 2 is Coulomb); sub-Coulomb 0 ≤ s < d − 2',
+      regular: 'K = ±χ x e^(−|x|²/2), smooth (W^{1,∞}) for comparison; ignores ε',
+    } },
+  { key: 'circ', kind: 'enum', label: 'Circulations m_j', default: 'plus', options: ['plus', 'pm', 'uniform'],
+    help: 'first-order, biot-savart: i.i.d. circulations of the vortices (other kernels: m_j = 1).',
+    optionHelp: { plus: 'all +1', pm: '±1 with probability ½ each', uniform: 'uniform on [−1, 1]' } },
+  { key: 'sign', kind: 'enum', label: 'Sign', default: 'repulsive', options: ['repulsive', 'attractive'],
+    help: 'first-order, coulomb/riesz/regular: + repulsive or − attractive (2D coulomb attractive = Keller–Segel).' },
+  { key: 'chi', kind: 'number', label: 'χ (strength)', default: 1, min: 0, max: 1000,
+    help: 'first-order: strength χ multiplying K. Keller–Segel: the limit blows up iff χ/σ > 8π; N particles collapse iff χ/σ > 8π(N−2)/(N−1).' },
+  { key: 's', kind: 'number', label: 's (Riesz exponent)', default: 0, min: -2, max: 4,
+    help: 'first-order, riesz: K ∝ x/|x|^(s+2); the theory covers 0 ≤ s < d − 2 (other s run with a warning).' },
+  { key: 'sigma', kind: 'number', label: 'σ (diffusion)', default: 0.1, min: 0, max: 100,
+    help: 'first-order: diffusion σ, noise √(2σ) dB (vortices: viscosity ν = σ).' },
+  { key: 'width', kind: 'number', label: 'Width', default: 1, min: 0, max: 100, minExclusive: true,
+    help: 'first-order: std of gaussian/two-blobs, radius of disc/ring; torus: std of wrapped-gaussian (e.g. 0.1).' },
+  { key: 'lambda', kind: 'number', label: 'λ (ellipticity)', default: 0.1, min: 0, max: 100, minExclusive: true,
+    help: 'torus: a(z) = λI + κ w(z) w(z)ᵀ, so λI ≤ a ≤ (λ + κ)I (models.md §2).' },
+  { key: 'kappa', kind: 'number', label: 'κ (rank-one part)', default: 1, min: 0, max: 100,
+    help: 'torus: strength of κ w wᵀ, w(z) = (sin 2πz_1, …, sin 2πz_d)/√d.' },
+  { key: 'amp', kind: 'number', label: 'Amplitude', default: 0.5, min: 0, max: 1,
+    help: 'torus, init=cosine: density 1 + amp·cos 2πx₁ (the mode decays like e^(−4π²(λ + κ/2d)t)).' },
 ];
 
 export function paramDef<K extends keyof Params>(key: K): ParamDef & { key: K } {
@@ -148,6 +234,9 @@ export function describeRange(def: ParamDef): string {
     case 'number':
       return `a number in ${def.minExclusive ? '(' : '['}${def.min}, ${def.max}]`;
     case 'enum':
+      if (def.optionsByModel) {
+        return `one of ${def.options.join(', ')} (${Object.entries(def.optionsByModel).map(([m, o]) => `${m}: ${(o as readonly string[]).join(', ')}`).join('; ')})`;
+      }
       return `one of ${def.options.join(', ')}`;
     case 'list':
       return `${def.minLength === def.maxLength ? def.minLength : `${def.minLength}–${def.maxLength}`} comma-separated numbers in ${def.minExclusive ? '(' : '['}${def.min}, ${def.max}]`;
@@ -204,7 +293,8 @@ export function formatValue(def: ParamDef, value: unknown): string {
 
 /**
  * Checks a complete parameter set, including the rules that tie parameters together.
- * Every message names the parameter and its valid range.
+ * Every message names the parameter and its valid range (for `init`: the options of the model).
+ * Conditions that are allowed but outside the theory are warnings (paramWarnings), not errors.
  */
 export function validateParams(p: Params): ParamError[] {
   const errors: ParamError[] = [];
@@ -216,34 +306,124 @@ export function validateParams(p: Params): ParamError[] {
     }
   }
   if (errors.length) return errors;
-  if (p.gamma < 0 && !(p.eps > 0)) {
-    errors.push({ key: 'eps', message: `eps: must be in (0, 10] when gamma < 0 (got ${p.eps}); the particle system is singular at z = 0 without it` });
+  const inits = INIT_OPTIONS[p.model];
+  const initValid = inits.includes(p.init);
+  if (!initValid) {
+    errors.push({ key: 'init', message: `init: got "${p.init}", expected one of ${inits.join(', ')} for model=${p.model}` });
+  }
+  if (p.model === 'landau') {
+    if (p.gamma < 0 && !(p.eps > 0)) {
+      errors.push({ key: 'eps', message: `eps: must be in (0, 10] when gamma < 0 (got ${p.eps}); the particle system is singular at z = 0 without it` });
+    }
+    if (initValid && p.init === 'aniso' && p.temp.length !== p.d) {
+      errors.push({ key: 'temp', message: `temp: init=aniso needs ${p.d} comma-separated temperatures in (0, 100], one per axis (got ${p.temp.length})` });
+    }
+    if (initValid && p.init !== 'aniso' && p.temp.length !== 1) {
+      errors.push({ key: 'temp', message: `temp: init=${p.init} takes one temperature in (0, 100] (got ${p.temp.length}); per-axis temperatures are for init=aniso` });
+    }
+  }
+  if (p.model === 'first-order' && p.kernel === 'biot-savart' && p.d !== 2) {
+    errors.push({ key: 'kernel', message: `kernel: biot-savart is two-dimensional (needs d = 2, got d = ${p.d}); with d = 3 use one of coulomb, riesz, regular` });
   }
   if (p.n * p.replicas > MAX_TOTAL) {
     errors.push({ key: 'replicas', message: `replicas: n · replicas must be ≤ ${MAX_TOTAL} (got ${p.n} · ${p.replicas})` });
   }
-  if (p.init === 'aniso' && p.temp.length !== p.d) {
-    errors.push({ key: 'temp', message: `temp: init=aniso needs ${p.d} comma-separated temperatures in (0, 100], one per axis (got ${p.temp.length})` });
-  }
-  if (p.init !== 'aniso' && p.temp.length !== 1) {
-    errors.push({ key: 'temp', message: `temp: init=${p.init} takes one temperature in (0, 100] (got ${p.temp.length}); per-axis temperatures are for init=aniso` });
-  }
   return errors;
+}
+
+/**
+ * Keller–Segel critical values of χ/σ (models.md §3, 2D attractive Coulomb): the limit blows up
+ * iff χ/σ > 8π; the N-particle system has global solutions iff χ/σ ≤ 8π(N−2)/(N−1)
+ * (Fournier–Jourdain).
+ */
+export function kellerSegelCritical(n: number): { limit: number; finiteN: number } {
+  return { limit: 8 * Math.PI, finiteN: (8 * Math.PI * (n - 2)) / (n - 1) };
+}
+
+/** Whether a parameter set is the 2D Keller–Segel system (attractive Coulomb, d = 2). */
+export function isKellerSegel(p: Params): boolean {
+  return p.model === 'first-order' && p.kernel === 'coulomb' && p.d === 2 && p.sign === 'attractive';
+}
+
+/**
+ * Valid but outside the theory of models.md §3, or singular: runs, with a message naming the
+ * parameter. (ε = 0 with a singular kernel; Riesz s outside [0, d − 2); Keller–Segel above the
+ * finite-N critical value.)
+ */
+export function paramWarnings(p: Params): ParamError[] {
+  const warnings: ParamError[] = [];
+  if (p.model !== 'first-order') return warnings;
+  if (isSingularKernel(p.kernel) && p.eps === 0) {
+    warnings.push({ key: 'eps', message: `eps: 0 leaves the ${p.kernel} kernel singular: pair forces are unbounded at close range and an Euler–Maruyama step can throw close particles far apart (coincident points contribute 0); eps > 0 regularises |x|² → |x|² + ε²` });
+  }
+  if (p.kernel === 'riesz' && !(p.s >= 0 && p.s < p.d - 2)) {
+    const range = p.d === 2 ? 'empty in d = 2 (0 ≤ s < 0)' : `0 ≤ s < ${p.d - 2} in d = ${p.d}`;
+    warnings.push({ key: 's', message: `s: ${p.s} is outside the sub-Coulomb range of models.md §3, which is ${range}; the run is outside the theory` });
+  }
+  if (isKellerSegel(p)) {
+    const { limit, finiteN } = kellerSegelCritical(p.n);
+    const ratio = p.sigma > 0 ? p.chi / p.sigma : Infinity;
+    if (ratio > finiteN) {
+      const limitNote = ratio > limit
+        ? `and the limit's 8π ≈ ${limit.toFixed(3)}, so the limit blows up too`
+        : `although not the limit's 8π ≈ ${limit.toFixed(3)}`;
+      warnings.push({ key: 'chi', message: `chi: χ/σ = ${ratio.toFixed(3)} exceeds the N-particle critical value 8π(N−2)/(N−1) ≈ ${finiteN.toFixed(3)} (${limitNote}): the particle system collapses (Keller–Segel, Fournier–Jourdain)` });
+    }
+  }
+  return warnings;
 }
 
 /** Parameters relevant to a parameter set (the others are left out of links and the UI). */
 export function relevantKeys(p: Params): (keyof Params)[] {
-  const keys: (keyof Params)[] = ['model', 'd', 'n', 'replicas', 'dt', 'seed', 'gamma', 'eps', 'noise', 'init'];
-  if (p.init !== 'bkw') keys.push('temp');
-  if (p.init === 'bimaxwellian') keys.push('shift');
-  keys.push('normalize', 'rng');
+  const keys: (keyof Params)[] = ['model', 'd', 'n', 'replicas', 'dt', 'seed'];
+  switch (p.model) {
+    case 'landau':
+      keys.push('gamma', 'eps', 'noise', 'init');
+      if (p.init !== 'bkw') keys.push('temp');
+      if (p.init === 'bimaxwellian') keys.push('shift');
+      keys.push('normalize');
+      break;
+    case 'first-order':
+      keys.push('kernel', p.kernel === 'biot-savart' ? 'circ' : 'sign', 'chi');
+      if (p.kernel === 'riesz') keys.push('s');
+      if (isSingularKernel(p.kernel)) keys.push('eps');
+      keys.push('sigma', 'init', 'width');
+      if (p.init === 'two-blobs') keys.push('shift');
+      keys.push('normalize');
+      break;
+    case 'torus':
+      keys.push('lambda', 'kappa', 'init');
+      if (p.init === 'cosine') keys.push('amp');
+      if (p.init === 'wrapped-gaussian') keys.push('width');
+      break;
+  }
+  keys.push('rng');
   return keys;
+}
+
+/** The options of an enum that are valid for this parameter set (`init` depends on the model). */
+export function enumOptions<K extends keyof Params>(def: EnumDef<K>, p: Params): readonly Params[K][] {
+  return def.optionsByModel ? def.optionsByModel[p.model] : def.options;
+}
+
+/**
+ * The parameter set with another model, made valid for it: an `init` the model lacks becomes the
+ * model's first option, and Biot–Savart (2D only) moves to d = 2. Other fields are kept.
+ */
+export function withModel(p: Params, model: Model): Params {
+  const next: Params = { ...p, temp: [...p.temp], model };
+  if (!INIT_OPTIONS[model].includes(next.init)) next.init = INIT_OPTIONS[model][0];
+  if (model === 'first-order' && next.kernel === 'biot-savart') next.d = 2;
+  if (model === 'landau') next.temp = next.init === 'aniso' ? Array(next.d).fill(next.temp[0] ?? 1) : [next.temp[0] ?? 1];
+  return next;
 }
 
 export interface ParseResult {
   params: Params;
   /** Invalid values: the default was kept for them. */
   errors: ParamError[];
+  /** Valid but singular or outside the theory (paramWarnings of the kept parameters). */
+  warnings: ParamError[];
   /** Fields that are not parameters at all. */
   unknown: string[];
 }
@@ -273,14 +453,21 @@ export function parseQuery(query: string | URLSearchParams, base: Params = defau
     if (error) errors.push({ key, message: error });
     else (params as unknown as Record<string, unknown>)[key] = value;
   }
-  // Cross-field rules: on failure, fall back to a valid combination and say so.
-  for (const e of validateParams(params)) {
-    errors.push(e);
-    if (e.key === 'eps') params.eps = paramDef('eps').default;
-    if (e.key === 'replicas') params.replicas = Math.max(1, Math.floor(MAX_TOTAL / params.n));
-    if (e.key === 'temp') params.temp = params.init === 'aniso' ? Array(params.d).fill(params.temp[0] ?? 1) : [params.temp[0] ?? 1];
+  // Cross-field rules: on failure, fall back to a valid combination and say so. A fix can expose
+  // another rule (a replaced init changes the temp rule), hence the few rounds.
+  for (let round = 0; round < 3; round++) {
+    const found = validateParams(params);
+    if (!found.length) break;
+    for (const e of found) {
+      if (!errors.some((x) => x.message === e.message)) errors.push(e);
+      if (e.key === 'init') params.init = INIT_OPTIONS[params.model][0];
+      if (e.key === 'eps') params.eps = paramDef('eps').default;
+      if (e.key === 'kernel') params.d = 2;
+      if (e.key === 'replicas') params.replicas = Math.max(1, Math.floor(MAX_TOTAL / params.n));
+      if (e.key === 'temp') params.temp = params.init === 'aniso' ? Array(params.d).fill(params.temp[0] ?? 1) : [params.temp[0] ?? 1];
+    }
   }
-  return { params, errors, unknown };
+  return { params, errors, unknown, warnings: paramWarnings(params) };
 }
 
 export const LINK_VERSION = 1;
@@ -295,12 +482,14 @@ export function toQuery(p: Params): string {
 
 /** The README's parameter table, generated from the schema (tests/unit/readme.test.ts keeps them equal). */
 export function paramsMarkdownTable(): string {
+  // A literal | (|x|², |X|) would end a table cell: escape it.
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
   const rows = PARAM_DEFS.map((def) => {
     const dflt = formatValue(def, def.default);
     const opts = def.kind === 'enum' && def.optionHelp
       ? ' ' + def.options.map((o) => `\`${String(o)}\`: ${def.optionHelp![String(o)]}`).join('; ') + '.'
       : '';
-    return `| \`${def.key}\` | ${describeRange(def)} | \`${dflt}\` | ${def.help}${opts} |`;
+    return `| \`${def.key}\` | ${cell(describeRange(def))} | \`${dflt}\` | ${cell(def.help + opts)} |`;
   });
   return ['| parameter | valid values | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }

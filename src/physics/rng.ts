@@ -24,7 +24,8 @@ export const Stream = {
   nanbu: 2,
   pairOrdered: 3, // fgm: one Brownian motion per ordered pair (i, j)
   pairUnordered: 4, // kac: one per unordered pair, antisymmetric
-  firstOrder: 5,
+  firstOrder: 5, // first-order systems (models.md §3): one Brownian motion per particle
+  torus: 6, // nanbu on the torus (models.md §2): one Brownian motion per particle
 } as const;
 
 /** Packs a pair (or a particle index with j = 0) into one word; indices < 2^16 (n ≤ 65536). */

@@ -33,3 +33,24 @@ describe('buffer layouts', () => {
     expect(landauStep).toMatch(/var<uniform> P: StepParams/);
   });
 });
+
+describe('first-order and torus shaders (issue 5)', () => {
+  it('use the generated StepParams struct and the rng.wgsl stream purposes of rng.ts', async () => {
+    const [firstOrder, torus, rng] = await Promise.all([
+      import('../../shaders/first_order_step.wgsl?raw'),
+      import('../../shaders/torus_step.wgsl?raw'),
+      import('../../shaders/rng.wgsl?raw'),
+    ]);
+    for (const src of [firstOrder.default, torus.default]) {
+      expect(src).not.toMatch(/struct StepParams/);
+      expect(src).toMatch(/var<uniform> P: StepParams/);
+    }
+    const { Stream } = await import('../../src/physics/rng');
+    const wgslStream = (name: string) => Number(rng.default.match(new RegExp(`const ${name}: u32 = (\\d+)u;`))![1]);
+    expect(wgslStream('STREAM_NANBU')).toBe(Stream.nanbu);
+    expect(wgslStream('STREAM_FIRST_ORDER')).toBe(Stream.firstOrder);
+    expect(wgslStream('STREAM_TORUS')).toBe(Stream.torus);
+    expect(firstOrder.default).toMatch(/STREAM_FIRST_ORDER/);
+    expect(torus.default).toMatch(/STREAM_TORUS/);
+  });
+});

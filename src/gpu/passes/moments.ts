@@ -6,6 +6,24 @@ import { MOMENT_SLOTS } from '../layout';
 import { compileModule, shaderSources } from '../shaderSource';
 import type { UniformRing } from '../uniformRing';
 
+/**
+ * One pipeline per device, shared by every backend: it has no specialisation constants, and on a
+ * CPU adapter (SwiftShader) compiling its 256-wide reduction takes seconds, which every backend
+ * creation (each reset or parameter change) would otherwise pay. Bind groups are per pass.
+ */
+const pipelines = new WeakMap<GPUDevice, Promise<GPUComputePipeline>>();
+
+function momentsPipeline(device: GPUDevice): Promise<GPUComputePipeline> {
+  let p = pipelines.get(device);
+  if (!p) {
+    p = compileModule(device, 'MomentsPass.module', shaderSources.moments).then((module) =>
+      device.createComputePipelineAsync({ label: 'MomentsPass.pipeline', layout: 'auto', compute: { module, entryPoint: 'replicaMoments' } }));
+    p.catch(() => pipelines.delete(device)); // a failed compilation is not cached
+    pipelines.set(device, p);
+  }
+  return p;
+}
+
 export class MomentsPass {
   readonly sums: GPUBuffer;
   private constructor(
@@ -18,8 +36,7 @@ export class MomentsPass {
   }
 
   static async create(device: GPUDevice, replicas: number, particles: readonly [GPUBuffer, GPUBuffer], ring: UniformRing): Promise<MomentsPass> {
-    const module = await compileModule(device, 'MomentsPass.module', shaderSources.moments);
-    const pipeline = await device.createComputePipelineAsync({ label: 'MomentsPass.pipeline', layout: 'auto', compute: { module, entryPoint: 'replicaMoments' } });
+    const pipeline = await momentsPipeline(device);
     const sums = device.createBuffer({ label: 'MomentsPass.sums', size: replicas * MOMENT_SLOTS * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
     const mk = (buf: GPUBuffer, k: number) => device.createBindGroup({
       label: `MomentsPass.bindGroup${k}`, layout: pipeline.getBindGroupLayout(0),

@@ -1,0 +1,20 @@
+/** The model picks the step pass: Landau (models.md §1), first-order systems (§3), torus (§2). */
+import type { Params } from '../../physics/params';
+import type { UniformRing } from '../uniformRing';
+import { FirstOrderStepPass } from './firstOrderStep';
+import { LandauStepPass } from './landauStep';
+import type { StepPass } from './pairStepPass';
+import { TorusStepPass } from './torusStep';
+
+export type { StepPass } from './pairStepPass';
+
+export function createStepPass(device: GPUDevice, params: Readonly<Params>, particles: readonly [GPUBuffer, GPUBuffer], ring: UniformRing): Promise<StepPass> {
+  switch (params.model) {
+    case 'landau':
+      return LandauStepPass.create(device, params, particles, ring);
+    case 'first-order':
+      return FirstOrderStepPass.create(device, params, particles, ring);
+    case 'torus':
+      return TorusStepPass.create(device, params, particles, ring);
+  }
+}
