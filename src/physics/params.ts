@@ -453,6 +453,15 @@ export function parseQuery(query: string | URLSearchParams, base: Params = defau
     if (error) errors.push({ key, message: error });
     else (params as unknown as Record<string, unknown>)[key] = value;
   }
+  // A link that switches the model without naming the model-specific fields gets that model's
+  // defaults for them (model=torus alone is a valid link), exactly as the UI's model switch does.
+  if (params.model !== base.model) {
+    const given = new Set(sp.keys());
+    const adjusted = withModel({ ...base, temp: [...base.temp] }, params.model);
+    for (const key of ['init', 'd', 'temp'] as const) {
+      if (!given.has(key)) (params as unknown as Record<string, unknown>)[key] = adjusted[key];
+    }
+  }
   // Cross-field rules: on failure, fall back to a valid combination and say so. A fix can expose
   // another rule (a replaced init changes the temp rule), hence the few rounds.
   for (let round = 0; round < 3; round++) {

@@ -157,4 +157,16 @@ describe('first-order and torus parameters (issue 5)', () => {
     expect(validateParams(t)).toEqual([]);
     expect(validateParams(withModel({ ...defaultParams(), model: 'torus', init: 'cosine', temp: [1, 2] }, 'landau'))).toEqual([]);
   });
+
+  it('a link that only switches the model opens with that model’s defaults, without errors', () => {
+    for (const q of ['model=torus', 'model=first-order', 'model=first-order&kernel=coulomb&d=3']) {
+      const r = parseQuery(q);
+      expect(r.errors, q).toEqual([]);
+      expect(validateParams(r.params)).toEqual([]);
+    }
+    expect(parseQuery('model=torus').params.init).toBe('cosine');
+    expect(parseQuery('model=first-order').params.d).toBe(2);
+    // An explicit, wrong init is still reported.
+    expect(parseQuery('model=torus&init=bkw').errors.map((e) => e.key)).toEqual(['init']);
+  });
 });
