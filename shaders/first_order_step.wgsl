@@ -1,6 +1,6 @@
 // One Euler-Maruyama step of the first-order mean-field systems, models.md §3 (float32):
 //   X' = X + dt (1/N) sum_{j != i} m_j K(X^i - X^j) + sqrt(2 sigma dt) xi_i.
-// Prepended at build time: the StepParams struct (src/gpu/layout.ts), rng.wgsl,
+// Prepended at build time: the StepParams struct (src/gpu/layout.ts), rng.wgsl, pair_tile.wgsl,
 // first_order_kernel.wgsl. Float64 twin: src/physics/firstOrder/particleSystem.ts.
 //
 // Dispatch: (ceil(N / WG), R), tiled exactly like landau_step.wgsl: workgroup (x, r) owns
@@ -18,14 +18,7 @@ override SIGMA: f32 = 0.0;  // diffusion sigma (noise sqrt(2 sigma) dB)
 @group(0) @binding(2) var<storage, read_write> particlesOut: array<vec4f>; // (position, m) at step k+1
 @group(0) @binding(3) var<storage, read_write> terms: array<vec4f>;   // pairTerms only: 4 vec4f per particle
 
-// The partners of the current tile, structure-of-arrays, four partners per vec4f, as in
-// landau_step.wgsl: the inner loop evaluates four pairs per iteration with vector arithmetic.
-var<workgroup> tileX: array<vec4f, WG / 4u>; // partner x1
-var<workgroup> tileY: array<vec4f, WG / 4u>; // partner x2
-var<workgroup> tileZ: array<vec4f, WG / 4u>; // partner x3 (0 when d = 2)
-var<workgroup> tileM: array<vec4f, WG / 4u>; // partner circulation m_j; 0 for the last tile's padding
-
-fn hsum(v: vec4f) -> f32 { return (v.x + v.y) + (v.z + v.w); }
+// Partner tiles: pair_tile.wgsl (tileX/Y/Z = partner position, tileW = circulation m_j, 0 past N).
 
 // (1/N) sum_{j != i} m_j K(x_i - x_j).
 fn driftSum(i: u32, lid: u32, replica: u32, xi: vec3f) -> vec3f {
@@ -33,13 +26,7 @@ fn driftSum(i: u32, lid: u32, replica: u32, xi: vec3f) -> vec3f {
   let base = replica * n;
   var dX = vec4f(0.0); var dY = vec4f(0.0); var dZ = vec4f(0.0); // per-lane partial sums
   for (var t0 = 0u; t0 < n; t0 += WG) {
-    let pj = particlesIn[base + min(t0 + lid, n - 1u)];
-    let slot = lid >> 2u;
-    let lane = lid & 3u;
-    tileX[slot][lane] = pj.x;
-    tileY[slot][lane] = pj.y;
-    tileZ[slot][lane] = pj.z;
-    tileM[slot][lane] = select(0.0, pj.w, t0 + lid < n); // constant trip count below
+    stagePartnerTile(t0, lid, base, n, true);
     workgroupBarrier();
     for (var k = 0u; k < WG / 4u; k++) {
       let zx = xi.x - tileX[k];
@@ -47,7 +34,7 @@ fn driftSum(i: u32, lid: u32, replica: u32, xi: vec3f) -> vec3f {
       let zz = xi.z - tileZ[k];
       let j = vec4u(t0 + 4u * k) + vec4u(0u, 1u, 2u, 3u);
       // j = i excluded (K(0) = 0 anyway); the circulation weights each partner.
-      let f = select(tileM[k], vec4f(0.0), j == vec4u(i)) * kernelFactor4(zx * zx + zy * zy + zz * zz, P.eps2);
+      let f = select(tileW[k], vec4f(0.0), j == vec4u(i)) * kernelFactor4(zx * zx + zy * zy + zz * zz, P.eps2);
       if (KERNEL == 0u) {
         dX -= f * zy; dY += f * zx; // z-perp = (-z_y, z_x)
       } else {

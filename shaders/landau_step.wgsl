@@ -1,5 +1,5 @@
 // One Euler-Maruyama step of the Landau particle systems, models.md §1.1 (float32).
-// Prepended at build time: the StepParams struct (src/gpu/layout.ts), rng.wgsl, cholesky.wgsl,
+// Prepended at build time: the StepParams struct (src/gpu/layout.ts), rng.wgsl, cholesky.wgsl, pair_tile.wgsl,
 // landau_kernel.wgsl.
 //
 // Dispatch: (ceil(N / WG), R). Workgroup (x, r) owns particles x*WG .. x*WG+WG-1 of replica r and
@@ -15,13 +15,7 @@ override WG: u32 = 128u;    // workgroup size = tile length; set from STEP_WORKG
 @group(0) @binding(2) var<storage, read_write> particlesOut: array<vec4f>; // velocities at step k+1
 @group(0) @binding(3) var<storage, read_write> terms: array<vec4f>;   // pairTerms only: 4 vec4f per particle
 
-// The partners of the current tile, structure-of-arrays, four partners per vec4f: the inner
-// loop then evaluates four pairs per iteration with vector arithmetic (fewer loads and loop
-// steps; measured +25% on SwiftShader, neutral on GPUs that scalarise anyway).
-var<workgroup> tileX: array<vec4f, WG / 4u>; // partner v_x
-var<workgroup> tileY: array<vec4f, WG / 4u>; // partner v_y
-var<workgroup> tileZ: array<vec4f, WG / 4u>; // partner v_z (0 when d = 2)
-var<workgroup> tileW: array<vec4f, WG / 4u>; // 1 for a partner j < N, 0 for the last tile's padding
+// Partner tiles: pair_tile.wgsl (tileX/Y/Z = partner velocity, tileW = 1, or 0 past N).
 
 struct PairSums {
   drift: vec3f, // sum_j -alpha z  (times 2(d-1)/N gives (2/N) sum_j b)
@@ -52,8 +46,6 @@ fn pairNoiseTerm(z: vec3f, r2: f32, sqrtAlpha: f32, sgn: f32, eta: vec2f) -> vec
   return (sgn * sqrtAlpha * r2 * invR) * (eta.x * e1 + eta.y * e2);
 }
 
-fn hsum(v: vec4f) -> f32 { return (v.x + v.y) + (v.z + v.w); }
-
 fn pairSums(i: u32, lid: u32, replica: u32, vi: vec3f) -> PairSums {
   var s: PairSums;
   let n = P.n;
@@ -64,13 +56,7 @@ fn pairSums(i: u32, lid: u32, replica: u32, vi: vec3f) -> PairSums {
   var aXX = vec4f(0.0); var aYY = vec4f(0.0); var aZZ = vec4f(0.0);
   var aXY = vec4f(0.0); var aYZ = vec4f(0.0); var aZX = vec4f(0.0);
   for (var t0 = 0u; t0 < n; t0 += WG) {
-    let pj = particlesIn[base + min(t0 + lid, n - 1u)];
-    let slot = lid >> 2u;
-    let lane = lid & 3u;
-    tileX[slot][lane] = pj.x;
-    tileY[slot][lane] = pj.y;
-    tileZ[slot][lane] = pj.z;
-    tileW[slot][lane] = select(0.0, 1.0, t0 + lid < n); // constant trip count below
+    stagePartnerTile(t0, lid, base, n, false);
     workgroupBarrier();
     for (var k = 0u; k < WG / 4u; k++) {
       let zx = vi.x - tileX[k];

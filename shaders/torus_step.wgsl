@@ -2,7 +2,7 @@
 //   X' = wrap( X + dt (2/N) sum_{j != i} b(X^i - X^j) + sqrt(2 dt) L xi_i ),
 //   L L^T = Abar = (1/N) sum_{j != i} a(X^i - X^j),  a(z) = LAMBDA I + KAPPA w w^T,
 //   w(z) = sin(2 pi z)/sqrt(d),  b = KAPPA [ (div w) w + (w.grad) w ].
-// Prepended at build time: the StepParams struct, rng.wgsl (draws, HALF_PI), cholesky.wgsl.
+// Prepended at build time: the StepParams struct, rng.wgsl (draws, HALF_PI), cholesky.wgsl, pair_tile.wgsl.
 // Float64 twin: src/physics/torus/particleSystem.ts. Sums exclude j = i (a(0) = LAMBDA I != 0) and
 // are normalised by N. Differences are nearest periodic images; positions are wrapped to [0, 1).
 // Dispatch and tiling as in landau_step.wgsl.
@@ -19,14 +19,7 @@ const TWO_PI: f32 = 6.283185307179586;
 @group(0) @binding(2) var<storage, read_write> particlesOut: array<vec4f>; // positions at step k+1
 @group(0) @binding(3) var<storage, read_write> terms: array<vec4f>;   // pairTerms only: 4 vec4f per particle
 
-// The partners of the current tile, structure-of-arrays, four partners per vec4f, as in
-// landau_step.wgsl: the inner loop evaluates four pairs per iteration with vector arithmetic.
-var<workgroup> tileX: array<vec4f, WG / 4u>; // partner x1
-var<workgroup> tileY: array<vec4f, WG / 4u>; // partner x2
-var<workgroup> tileZ: array<vec4f, WG / 4u>; // partner x3 (0 when d = 2)
-var<workgroup> tileW: array<vec4f, WG / 4u>; // 1 for a partner j < N, 0 for the last tile's padding
-
-fn hsum(v: vec4f) -> f32 { return (v.x + v.y) + (v.z + v.w); }
+// Partner tiles: pair_tile.wgsl (tileX/Y/Z = partner position, tileW = 1, or 0 past N).
 
 struct SinCos4 { s: vec4f, c: vec4f }
 
@@ -65,13 +58,7 @@ fn torusSums(i: u32, lid: u32, replica: u32, xi: vec3f) -> TorusSums {
   var wXX = vec4f(0.0); var wYY = vec4f(0.0); var wZZ = vec4f(0.0);
   var wXY = vec4f(0.0); var wYZ = vec4f(0.0); var wZX = vec4f(0.0);
   for (var t0 = 0u; t0 < n; t0 += WG) {
-    let pj = particlesIn[base + min(t0 + lid, n - 1u)];
-    let slot = lid >> 2u;
-    let lane = lid & 3u;
-    tileX[slot][lane] = pj.x;
-    tileY[slot][lane] = pj.y;
-    tileZ[slot][lane] = pj.z;
-    tileW[slot][lane] = select(0.0, 1.0, t0 + lid < n); // constant trip count below
+    stagePartnerTile(t0, lid, base, n, false);
     workgroupBarrier();
     for (var k = 0u; k < WG / 4u; k++) {
       let j = vec4u(t0 + 4u * k) + vec4u(0u, 1u, 2u, 3u);
