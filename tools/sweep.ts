@@ -108,7 +108,7 @@ try {
       fitError = (e as Error).message;
     }
     const s: Series = { noise, points, slope: fit?.slope ?? Number.NaN, slopeStdErr: fit?.slopeStdErr ?? Number.NaN, reference: reference?.name, fitError };
-    if (quantity === 'mean-velocity-spread' && base.gamma === 0 && noise !== 'kac' && base.normalize) {
+    if (quantity === 'mean-velocity-spread' && base.model === 'landau' && base.gamma === 0 && noise !== 'kac' && base.normalize) {
       const tp = ns.map((n) => ({ n, value: meanVelocitySpreadExact(base.d, n, initialEnergy(base), t) }));
       s.theory = { points: tp, slope: fitLogLogSlope(tp.map((x) => ({ ...x, stdErr: 0 }))).slope };
     }

@@ -12,13 +12,34 @@
  * Engines: WebGPU when available (one device for the app, shared with three.js); otherwise the
  * float64 CPU reference with N ≤ CPU_MAX_N and R ≤ CPU_MAX_REPLICAS, stepped within a time
  * budget per frame.
+ *
+ * Diagnostics (issues 4, 6):
+ * - ACCURATE entropy estimates (engine/diagnostics.ts: k-NN H(f), H(f|M), KDE I(f)) every K steps
+ *   (the store's `entropyEvery`, default defaultEntropyEvery(N)), started at a step where the
+ *   moments are read too, so they land on that row of the curves; at most one in flight, and the
+ *   WebGPU estimate snapshots the particles, so stepping goes on meanwhile;
+ * - CHEAP histogram estimates at every histogram refresh (histograms are requested at moments
+ *   steps for the same reason);
+ * - live chaos meters from the per-replica moments (R ≥ 3), and the marginal L1 to an exact
+ *   reference from a particle readback about once a second;
+ * - while an N-sweep runs (store `sweep.running`), the live run does not step.
  */
 import { acquireGpu, describeAdapter, type GpuContext } from '../gpu/device';
 import { HistogramPass, binParticles, type HistogramRange, type Histograms } from '../gpu/passes/histogram';
-import { initialTime, sampleInitial } from '../physics/init';
-import { ensembleMoments, type EnsembleMoments } from '../physics/moments';
+import { initialEnergy, initialTime, sampleInitial } from '../physics/init';
+import { ensembleMoments, type EnsembleMoments, type ReplicaMoments } from '../physics/moments';
 import type { Params } from '../physics/params';
-import { bkwApplies, coulombApplies } from '../view/references';
+import { meanVelocitySpread, pairCovariance } from '../physics/chaos';
+import { isLambOseen } from '../physics/references/firstOrder';
+import { cosineModeRate } from '../physics/references/torus';
+import { bkwApplies, coulombApplies, meanSpreadLaw, virialLine } from '../view/references';
+import { EntropyCharts } from '../view/entropyCharts';
+import type { LiveChaos } from '../state/store';
+import { estimateEntropies } from './diagnostics';
+import { marginalL1, sweepReference } from './sweepExperiment';
+import { cheapEntropy, defaultEntropyEvery, histogramRangeFor, histogramRangeOf, niceCeil } from './liveDiagnostics';
+
+export { defaultEntropyEvery, histogramRangeOf, niceCeil };
 import { CloudView } from '../view/cloudView';
 import { MarginalCharts } from '../view/marginalCharts';
 import { DensityHeatmap } from '../view/heatmap';
@@ -41,6 +62,9 @@ const MOMENTS_EVERY_MS = 60;
 const HISTOGRAM_EVERY_MS = 90;
 const CHARTS_EVERY_MS = 150;
 const STATS_EVERY_MS = 250;
+/** Particle readbacks for the live marginal-L1 meter (ms). */
+const MARGINAL_L1_EVERY_MS = 1000;
+
 /** Renders of the cloud after a change (see `cloudFrames`). */
 const CLOUD_SETTLE_FRAMES = 30;
 
@@ -49,6 +73,7 @@ export interface LoopContainers {
   marginals: HTMLElement;
   heatmap: HTMLElement;
   curves: HTMLElement;
+  entropy: HTMLElement;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -113,39 +138,6 @@ function acquireAppGpu(): Promise<AppGpu | { error: string }> {
 
 // ---------------------------------------------------------------------------------------------
 
-/** A nice number ≥ x: 1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8 × 10^k. */
-export function niceCeil(x: number): number {
-  if (!(x > 0) || !Number.isFinite(x)) return 1;
-  const p = 10 ** Math.floor(Math.log10(x));
-  const m = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 10].find((s) => s * p >= x * (1 - 1e-12)) ?? 10;
-  return m * p;
-}
-
-/**
- * Histogram ranges from the initial particles: ±4.5σ around the mean of the widest component;
- * colorMax (the speed at the top of the cloud's colour map) about twice the r.m.s. speed.
- */
-export function histogramRangeOf(v: ArrayLike<number>, count: number, d: number): HistogramRange & { colorMax: number } {
-  const mean = [0, 0, 0], sq = [0, 0, 0];
-  let energy = 0;
-  for (let k = 0; k < count; k++) {
-    for (let c = 0; c < d; c++) {
-      const x = v[k * 4 + c];
-      mean[c] += x;
-      sq[c] += x * x;
-      energy += x * x;
-    }
-  }
-  let vMax = 0, maxVar = 0;
-  for (let c = 0; c < d; c++) {
-    const m = mean[c] / count;
-    const variance = Math.max(sq[c] / count - m * m, 1e-12);
-    maxVar = Math.max(maxVar, variance);
-    vMax = Math.max(vMax, Math.abs(m) + 4.5 * Math.sqrt(variance));
-  }
-  return { vMax: niceCeil(vMax), speedMax: niceCeil(Math.sqrt(energy / count) + 3.5 * Math.sqrt(maxVar)), colorMax: niceCeil(2 * Math.sqrt(energy / count)) };
-}
-
 interface Run {
   params: Params;
   backend: Backend;
@@ -172,6 +164,19 @@ interface Run {
   /** (time ms, completed steps) samples for steps/s. */
   rate: [number, number][];
   completedSteps: number;
+  /** Accurate entropy estimates: one in flight at most; the step of the last one started. */
+  entropyPending: boolean;
+  lastEntropyStep: number;
+  entropyEstimates: number;
+  /** Why the accurate estimates stopped (or never run), for the panel's note. */
+  entropyNote: string | null;
+  /** Per-replica moments of the first readback (the chaos meters' t = 0). */
+  firstPerReplica: ReplicaMoments[] | null;
+  chaos: LiveChaos | null;
+  chaosPublished: LiveChaos | null;
+  marginalPending: boolean;
+  lastMarginalAt: number;
+  /** The step at which the last histogram was requested: only at moments steps. */
 }
 
 export interface DebugSnapshot {
@@ -196,6 +201,16 @@ export interface DebugSnapshot {
   histogramOverflow: number[];
   lastEnergy: number;
   lastMomentum: number[];
+  /** Accurate entropy estimates completed in this run, and whether one is in flight. */
+  entropyEstimates: number;
+  entropyPending: boolean;
+  /** Curve rows holding an accurate / a cheap entropy estimate. */
+  accurateRows: number;
+  cheapRows: number;
+  /** Points drawn per entropy-chart series ('chart:kind'). */
+  entropyDrawn: Record<string, number>;
+  histogramCenter: number;
+  chaos: LiveChaos | null;
 }
 
 export class SimulationLoop {
@@ -205,6 +220,7 @@ export class SimulationLoop {
   private readonly marginals: MarginalCharts;
   private readonly heatmap: DensityHeatmap;
   private readonly curves: CurveCharts;
+  private readonly entropy: EntropyCharts;
   private run: Run | null = null;
   private rafId = 0;
   private disposed = false;
@@ -225,6 +241,12 @@ export class SimulationLoop {
     this.marginals = new MarginalCharts(el.marginals);
     this.heatmap = new DensityHeatmap(el.heatmap);
     this.curves = new CurveCharts(el.curves);
+    this.entropy = new EntropyCharts(el.entropy);
+  }
+
+  /** The app's GPU context (null on the CPU engine): the N-sweep runs its fresh backends on it. */
+  get gpuContext(): GpuContext | null {
+    return this.gpu && !this.gpu.lost ? this.gpu.ctx : null;
   }
 
   /** Acquires the engine, builds the first run and starts the frame loop. */
@@ -237,6 +259,7 @@ export class SimulationLoop {
         this.cloudFrames = CLOUD_SETTLE_FRAMES;
       }
       if (s.replica !== prev.replica) this.cloudFrames = CLOUD_SETTLE_FRAMES;
+      if (s.entropyLog !== prev.entropyLog && this.run) this.configureEntropy(this.run);
     });
     await this.initEngine();
     if (this.disposed) return;
@@ -338,10 +361,8 @@ export class SimulationLoop {
     try {
       const initial = sampleInitial(params);
       const count = params.n * params.replicas;
-      // The torus cell is [0, 1)^d: bin [−1, 1) (the symmetric bins of the pass) rather than the data.
-      const range = params.model === 'torus'
-        ? { vMax: 1, speedMax: niceCeil(Math.sqrt(params.d)), colorMax: niceCeil(Math.sqrt(params.d)) }
-        : histogramRangeOf(initial, count, params.d);
+      // Velocities and R^d positions: from the data; the torus: its cell [0, 1)^d (centre ½).
+      const range = histogramRangeFor(params, initial, count);
       if (gpu) {
         backend = await WebGpuBackend.create(gpu.ctx, params, initial);
         if (companionNoise) companion = await WebGpuBackend.create(gpu.ctx, { ...params, noise: companionNoise }, initial);
@@ -354,10 +375,15 @@ export class SimulationLoop {
       const run: Run = {
         params, backend, companion, companionNoise, histogram, range,
         t0: initialTime(params),
-        series: new TimeSeries(params.d),
+        series: new TimeSeries(params.d, params.model === 'torus' ? 'uniform' : 'gaussian'),
         cpuStepMs: 1, stepInFlight: false, momentsPending: false, histogramPending: false, particlesPending: false,
         lastMomentsStep: -1, lastMomentsAt: 0, lastHistogramStep: -1, lastHistogramAt: 0, lastCloudStep: -1, lastCloudReplica: -1,
         latestMoments: null, latestHistogram: null, rate: [], completedSteps: 0,
+        entropyPending: false, lastEntropyStep: -1, entropyEstimates: 0,
+        entropyNote: params.model === 'torus'
+          ? 'k-NN/KDE estimates need periodic distances and are not available on the torus: the histogram plug-in H(f|1) is shown.'
+          : null,
+        firstPerReplica: null, chaos: null, chaosPublished: null, marginalPending: false, lastMarginalAt: 0,
       };
       this.run = run;
       this.buildCount++;
@@ -371,7 +397,7 @@ export class SimulationLoop {
       };
       const noticeKeep = this.recovering ? this.store.getState().notice : !gpu ? this.store.getState().notice : this.cloudFailed;
       this.recovering = false;
-      this.store.setState({ engine: info, notice: noticeKeep, stats: { t: run.t0, step: 0, stepsPerSecond: 0, pairsPerSecond: 0, nonFinite: 0 } });
+      this.store.setState({ engine: info, notice: noticeKeep, chaos: null, stats: { t: run.t0, step: 0, stepsPerSecond: 0, pairsPerSecond: 0, nonFinite: 0 } });
     } catch (e) {
       backend?.destroy();
       companion?.destroy();
@@ -387,20 +413,52 @@ export class SimulationLoop {
     const p = run.params;
     // Landau moves velocities; the first-order systems and the torus move positions.
     const symbol = p.model === 'landau' ? 'v' : 'x';
-    this.cloud?.configure(p.n, p.d, run.range.vMax, run.range.colorMax, symbol);
+    const vortices = p.model === 'first-order' && p.kernel === 'biot-savart';
+    this.cloud?.configure(p.n, p.d, run.range.vMax, run.range.colorMax, symbol, { center: run.range.center ?? 0, colouring: vortices ? 'circulation' : 'speed' });
     this.heatmap.setSymbol(symbol);
     run.lastCloudStep = -1;
     this.cloudFrames = CLOUD_SETTLE_FRAMES;
-    this.marginals.configure({ d: p.d, range: run.range, bkw: bkwApplies(p), maxwellian: p.model === 'landau', symbol, highContrast: s.highContrast });
+    const lambOseen = isLambOseen(p) ? { width: p.width, sigma: p.sigma } : null;
+    const torusCosine = p.model === 'torus' && p.init === 'cosine' ? { amp: p.amp, rate: cosineModeRate(p) } : null;
+    this.marginals.configure({
+      d: p.d, range: run.range, bkw: bkwApplies(p), maxwellian: p.model === 'landau', symbol, highContrast: s.highContrast,
+      lambOseen, torus: p.model === 'torus' ? { cosine: torusCosine } : null,
+    });
+    // The spread band of the mean: the main run's law, or the companion's when the main run is kac.
+    const spreadNoise = p.noise === 'kac' && run.companionNoise ? run.companionNoise : p.noise;
+    const spread = p.normalize ? meanSpreadLaw({ ...p, noise: spreadNoise }) : null;
     this.curves.configure({
       d: p.d, n: p.n, replicas: p.replicas, noise: p.noise,
       maxwellianMolecules: p.model === 'landau' && p.gamma === 0, bkw: bkwApplies(p), coulomb: coulombApplies(p),
       companion: run.companionNoise, t0: run.t0, highContrast: s.highContrast, symbol, landau: p.model === 'landau',
+      spread: spread && spread.law.startsWith('kac') ? null : spread,
+      virial: (() => {
+        const v = virialLine(p);
+        // m₀ of the label: exact when the initial positions are rescaled to the law's E|X|².
+        return v ? { ...v, m0: p.normalize ? initialEnergy(p) : null } : null;
+      })(),
     });
+    this.configureEntropy(run);
     this.heatmap.setHighContrast(s.highContrast);
     if (run.latestHistogram) this.showHistogram(run, run.latestHistogram);
     else this.heatmap.clear();
     this.curves.update(run.series);
+  }
+
+  private configureEntropy(run: Run): void {
+    const s = this.store.getState();
+    const p = run.params;
+    this.entropy.configure({
+      d: p.d, replicas: p.replicas, model: p.model,
+      accurate: p.model !== 'torus',
+      bkw: bkwApplies(p),
+      lambOseen: isLambOseen(p) ? { width: p.width, sigma: p.sigma } : null,
+      torusCosine: p.model === 'torus' && p.init === 'cosine' ? { amp: p.amp, rate: cosineModeRate(p) } : null,
+      logRelative: s.entropyLog,
+      highContrast: s.highContrast,
+    });
+    this.entropy.setNote(run.entropyNote);
+    this.entropy.update(run.series);
   }
 
   private onDeviceLost(g: AppGpu, info: GPUDeviceLostInfo): void {
@@ -448,6 +506,8 @@ export class SimulationLoop {
       if (now - this.lastChartsAt > CHARTS_EVERY_MS) {
         this.lastChartsAt = now;
         this.curves.update(run.series);
+        this.entropy.update(run.series);
+        this.entropy.setNote(run.entropyNote);
       }
       if (now - this.lastStatsAt > STATS_EVERY_MS) {
         this.lastStatsAt = now;
@@ -461,7 +521,7 @@ export class SimulationLoop {
 
   private stepRun(run: Run, now: number): void {
     const s = this.store.getState();
-    if (s.error !== null) return;
+    if (s.error !== null || s.sweep?.running) return;
     const single = !s.playing && s.pendingSteps > 0;
     if (!s.playing && !single) return;
     const want = single ? 1 : s.stepsPerFrame;
@@ -511,6 +571,7 @@ export class SimulationLoop {
         const m = ensembleMoments(per);
         run.latestMoments = { step, t, m };
         run.series.append({ t, step, m });
+        this.updateChaos(run, per, t);
         let nonFinite = m.nonFinite;
         if (perCompanion) {
           const mc = ensembleMoments(perCompanion);
@@ -529,7 +590,11 @@ export class SimulationLoop {
       });
     }
     // Histograms.
-    if (!run.histogramPending && step !== run.lastHistogramStep && now - run.lastHistogramAt > HISTOGRAM_EVERY_MS) {
+    // Accurate entropy estimates at steps whose moments are read (they land on that row), before
+    // this frame's steps are submitted (the snapshot is taken in queue order).
+    if (step === run.lastMomentsStep && this.entropyDue(run, step)) this.startEntropy(run, step);
+    // Histograms at steps whose moments are read (the cheap entropy estimates land on that row).
+    if (!run.histogramPending && step !== run.lastHistogramStep && step === run.lastMomentsStep && now - run.lastHistogramAt > HISTOGRAM_EVERY_MS) {
       if (run.histogram && run.backend instanceof WebGpuBackend) {
         const req = run.histogram.request(run.backend.currentBuffer, run.range, step);
         if (req) {
@@ -550,9 +615,98 @@ export class SimulationLoop {
         this.showHistogram(run, binParticles(run.backend.state, p.n * p.replicas, p.d, run.range, step));
       }
     }
+    // Live marginal L1 to the exact reference (chaos meters, R ≥ 3), about once a second.
+    if (run.params.replicas >= 3 && !run.marginalPending && now - run.lastMarginalAt > MARGINAL_L1_EVERY_MS && this.store.getState().error === null) {
+      const p = run.params;
+      const elapsed = this.timeAt(run, step) - run.t0;
+      const reference = sweepReference(p, elapsed);
+      run.lastMarginalAt = now;
+      if (reference) {
+        run.marginalPending = true;
+        run.backend.readParticles().then((v) => {
+          run.marginalPending = false;
+          if (this.run !== run || !run.chaos) return;
+          const l1 = marginalL1(v, p.n * p.replicas, reference);
+          run.chaos = { ...run.chaos, l1: { ...l1, reference: reference.name, t: elapsed + run.t0 }, l1Note: null };
+        }, () => {
+          run.marginalPending = false;
+        });
+      } else if (run.chaos) {
+        run.chaos = { ...run.chaos, l1: null, l1Note: 'No exact reference for the one-marginal with these parameters: use a large-N run as the reference in the N-sweep below (quantity marginal-l1).' };
+      }
+    }
+  }
+
+  /**
+   * Whether an accurate entropy estimate should start at this step: K steps after the last one,
+   * and only while the run advances (playing or single-stepping), so that a page opened and left
+   * paused does not compile the estimator's pipelines (the first estimate is of step 0, taken
+   * just before the first step).
+   */
+  private entropyDue(run: Run, step: number): boolean {
+    const p = run.params;
+    const s = this.store.getState();
+    if (p.model === 'torus' || run.entropyPending || s.error !== null || s.sweep?.running) return false;
+    if (!s.playing && s.pendingSteps === 0) return false;
+    const k = Math.min(s.knnRank, p.n - 1);
+    if (k < 1) return false;
+    const every = s.entropyEvery ?? defaultEntropyEvery(p.n);
+    return run.lastEntropyStep < 0 || step - run.lastEntropyStep >= every;
+  }
+
+  private startEntropy(run: Run, step: number): void {
+    const p = run.params;
+    const k = Math.min(this.store.getState().knnRank, p.n - 1);
+    run.entropyPending = true;
+    run.lastEntropyStep = step;
+    estimateEntropies(run.backend, { k }).then((e) => {
+      run.entropyPending = false;
+      if (this.run !== run) return;
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      run.series.setAccurateEntropy(step, {
+        entropy: e.entropy,
+        entropyStdErr: e.entropyStdErr ?? NaN,
+        relativeEntropy: e.relativeEntropy,
+        relativeEntropyStdErr: e.relativeEntropyStdErr ?? NaN,
+        fisher: e.fisher,
+        fisherStdErr: e.fisherStdErr ?? NaN,
+        fisherBandwidth: mean(e.perReplica.map((r) => r.bandwidth)),
+      });
+      run.entropyEstimates++;
+      const every = this.store.getState().entropyEvery ?? defaultEntropyEvery(p.n);
+      run.entropyNote = `Accurate estimates: k-NN rank k = ${e.k}, KDE bandwidth h ≈ ${mean(e.perReplica.map((r) => r.bandwidth)).toPrecision(3)} (1.75× Silverman), every K = ${every} steps on the ${e.engine === 'webgpu' ? 'GPU' : 'CPU'}; ${run.entropyEstimates} so far.`;
+    }, (err: unknown) => {
+      run.entropyPending = false;
+      if (this.run !== run) return;
+      const msg = err instanceof Error ? err.message : String(err);
+      // A backend destroyed under a pending estimate (rebuild) is not an error worth showing.
+      if (!/destroy/i.test(msg)) run.entropyNote = `Accurate entropy estimate failed: ${msg}`;
+    });
+  }
+
+  /** The live chaos meters from the per-replica moments (R ≥ 3). */
+  private updateChaos(run: Run, per: ReplicaMoments[], t: number): void {
+    run.firstPerReplica ??= per;
+    const p = run.params;
+    if (p.replicas < 3 || per.some((m) => m.nonFinite > 0)) return;
+    const elapsed = t - run.t0;
+    const law = run.params.model === 'torus' ? null : meanSpreadLaw(p);
+    const energy0 = run.firstPerReplica.reduce((s, m) => s + m.energy, 0) / run.firstPerReplica.length;
+    const exactApplies = law && (p.model !== 'landau' || p.normalize);
+    run.chaos = {
+      t,
+      replicas: p.replicas,
+      pairEnergy: pairCovariance(per.map((m) => ({ mean: m.energy, meanSquare: m.m4 })), p.n),
+      pairVx: pairCovariance(per.map((m) => ({ mean: m.momentum[0], meanSquare: m.secondMoment[0][0] })), p.n),
+      spread: p.model === 'torus' ? null : meanVelocitySpread(run.firstPerReplica.map((m) => m.momentum), per.map((m) => m.momentum)),
+      spreadExact: exactApplies ? { value: law.at(p.n, elapsed, energy0), law: law.law } : null,
+      l1: run.chaos?.l1 ?? null,
+      l1Note: run.chaos?.l1Note ?? null,
+    };
   }
 
   private showHistogram(run: Run, h: Histograms): void {
+    if (run.latestHistogram?.step !== h.step) run.series.setCheapEntropy(h.step, cheapEntropy(run.params, h));
     run.latestHistogram = h;
     const m = run.latestMoments;
     const t = this.timeAt(run, h.step);
@@ -615,6 +769,8 @@ export class SimulationLoop {
     }
     const runs = run.companion ? 2 : 1;
     const step = run.backend.stepCount;
+    const chaosChanged = run.chaos !== run.chaosPublished;
+    run.chaosPublished = run.chaos;
     this.store.setState({
       stats: {
         t: this.timeAt(run, step),
@@ -623,6 +779,7 @@ export class SimulationLoop {
         pairsPerSecond: sps * p.n * p.n * p.replicas * runs,
         nonFinite: run.latestMoments?.m.nonFinite ?? 0,
       },
+      ...(chaosChanged ? { chaos: run.chaos } : {}),
     });
   }
 
@@ -637,6 +794,7 @@ export class SimulationLoop {
       `link: ?${currentQuery(s)}`,
       `engine: ${s.engine?.kind ?? '?'} — ${s.engine?.adapter ?? ''}`,
       'units: time t in collision units (C = 1); velocities v; energy = (1/N)Σ|v|²; M_ii = (1/N)Σ v_i²; m4 = (1/N)Σ|v|⁴; averages over replicas',
+      `entropy (nats, H = ∫ f log f): entropy, relativeEntropy = H(f|M), fisher = I(f) and their …StdErr across replicas are the ACCURATE estimates (k-NN rank k = ${s.knnRank}, KDE score matching with bandwidth fisherBandwidth), every K = ${s.entropyEvery ?? defaultEntropyEvery(s.params.n)} steps, empty elsewhere; entropyCheap, relativeEntropyCheap are the CHEAP histogram plug-in estimates (max of Σ_c H(f_c) and H(f_iso), Miller–Madow; torus: Σ_c H(f_c|1))`,
     ];
   }
 
@@ -656,6 +814,10 @@ export class SimulationLoop {
       params: run.params,
       companion: run.companionNoise,
       engine: s.engine,
+      entropy: {
+        accurate: { estimator: 'Kozachenko–Leonenko k-NN H(f); H(f|M) = H(f) − H(M); KDE score-matching I(f)', k: s.knnRank, everySteps: s.entropyEvery ?? defaultEntropyEvery(run.params.n), estimates: run.entropyEstimates },
+        cheap: { estimator: run.params.model === 'torus' ? 'Σ_c H(f_c|1), 1D histogram plug-in with Miller–Madow' : 'max(Σ_c H(f_c), H(f_iso)), histogram plug-in with Miller–Madow: a lower bound of H(f)' },
+      },
       columns: run.series.columns(run.companionNoise),
     }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
   }
@@ -693,7 +855,7 @@ export class SimulationLoop {
     const cloudH = cloud ? Math.round((cloud.height / cloud.width) * 800) : 0;
     const out = document.createElement('canvas');
     out.width = W;
-    out.height = 2400;
+    out.height = 3200;
     const ctx = out.getContext('2d')!;
     ctx.fillStyle = hc ? '#ffffff' : '#10131a';
     ctx.fillRect(0, 0, W, out.height);
@@ -714,6 +876,7 @@ export class SimulationLoop {
     y += Math.max(cloudH, heatH) + 12;
     y += this.marginals.drawInto(ctx, 8, y, W - 16) + 12;
     y += this.curves.drawInto(ctx, 8, y, W - 16) + 12;
+    y += this.entropy.drawInto(ctx, 8, y, W - 16) + 12;
     const final = document.createElement('canvas');
     final.width = W;
     final.height = Math.min(out.height, y);
@@ -781,6 +944,13 @@ export class SimulationLoop {
       histogramOverflow: h ? [...h.overflow] : [],
       lastEnergy: run?.latestMoments?.m.energy ?? NaN,
       lastMomentum: run?.latestMoments?.m.momentum ?? [],
+      entropyEstimates: run?.entropyEstimates ?? 0,
+      entropyPending: run?.entropyPending ?? false,
+      accurateRows: run?.series.accurateCount ?? 0,
+      cheapRows: run?.series.cheapCount ?? 0,
+      entropyDrawn: { ...this.entropy.lastCounts },
+      histogramCenter: run?.range.center ?? 0,
+      chaos: run?.chaos ?? null,
     };
   }
 
@@ -800,5 +970,6 @@ export class SimulationLoop {
     this.marginals.dispose();
     this.heatmap.dispose();
     this.curves.dispose();
+    this.entropy.dispose();
   }
 }

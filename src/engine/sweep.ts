@@ -41,7 +41,7 @@ function simpson(f: (x: number) => number, a: number, b: number, m = 16): number
  * Gaussian with the second moments of §1.2). Otherwise null: use a large-N run.
  */
 export function exactMarginalReference(p: Params, t: number, bins = 60): MarginalReference | null {
-  if (p.gamma !== 0) return null;
+  if (p.model !== 'landau' || p.gamma !== 0) return null;
   let density: (x: number) => number;
   let variance: number;
   let name: string;

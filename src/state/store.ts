@@ -5,7 +5,10 @@
  *   messages from the link that opened the page;
  * - run: play/pause, pending single steps, reset requests, the engine in use, notices and the
  *   low-rate statistics of the status line (updated a few times per second, never per frame);
- * - view: display options (point size, replica shown, high contrast).
+ * - view: display options (point size, replica shown, high contrast);
+ * - diagnostics: the entropy estimator settings (every K steps, neighbour rank k, log scale), the
+ *   live propagation-of-chaos meters and the N-sweep's progress, published by the frame loop and
+ *   the sweep a few times per second (never per frame).
  *
  * Per-frame data (particles, histograms, curves) never goes through this store: the frame loop
  * (engine/loop.ts) hands it straight to the views.
@@ -15,6 +18,7 @@ import { useStore } from 'zustand';
 import { validateParams, type Noise, type ParamError, type Params } from '../physics/params';
 import { decodeLink, encodeLink, type LinkState } from './urlCodec';
 import { CLASSROOM_PRESETS, presetById } from './presets';
+import type { SweepOutput } from '../engine/sweepExperiment';
 
 /** The preset whose link this state is, if any (a preset link shows its description). */
 function matchingPreset(s: LinkState): string | null {
@@ -92,7 +96,60 @@ export interface ViewSlice {
   setHighContrast(on: boolean): void;
 }
 
-export type AppState = ParamsSlice & RunSlice & ViewSlice;
+/** A value with its standard error (physics/chaos.ts Estimate). */
+export interface MeterValue {
+  value: number;
+  stdErr: number;
+}
+
+/** The live chaos meters (R ≥ 3 replicas), published by the loop a few times per second. */
+export interface LiveChaos {
+  /** Simulation time of the moments they come from. */
+  t: number;
+  replicas: number;
+  /** Cov(|v|², |v'|²) of two particles, across replicas (0 under chaos). */
+  pairEnergy: MeterValue;
+  /** Cov(v_x, v_x') of two particles, across replicas. */
+  pairVx: MeterValue;
+  /** E|V̄(t) − V̄(0)|² across replicas (positions: the centre of mass); null on the torus. */
+  spread: MeterValue | null;
+  /** Its exact law at this t, where one is known, with the law in words. */
+  spreadExact: { value: number; law: string } | null;
+  /** Marginal L1 (v_x pooled over replicas) minus the sampling floor, to the exact reference. */
+  l1: (MeterValue & { reference: string; t: number }) | null;
+  /** Why there is no L1 meter (no exact reference for these parameters). */
+  l1Note: string | null;
+}
+
+/** Progress of a running N-sweep (engine/sweepExperiment.ts). */
+export interface SweepStatus {
+  running: boolean;
+  /** One line: which system, which N, what phase. */
+  label: string;
+  /** Fraction of the point (or reference run) in progress, 0…1. */
+  pointFraction: number;
+  /** Fraction of the whole sweep, by estimated work (steps · N² · R per point), 0…1. */
+  overall: number;
+  cancelRequested: boolean;
+}
+
+export interface DiagnosticsSlice {
+  /** Accurate entropy estimates every K steps; null: the default for N (defaultEntropyEvery). */
+  entropyEvery: number | null;
+  /** Neighbour rank k of the Kozachenko–Leonenko estimator. */
+  knnRank: number;
+  /** Log scale for H(f|M). */
+  entropyLog: boolean;
+  chaos: LiveChaos | null;
+  sweep: SweepStatus | null;
+  /** The last N-sweep's result (tools/sweep.ts JSON), shown and exported by the chaos panel. */
+  sweepResult: SweepOutput | null;
+  setEntropyEvery(k: number | null): void;
+  setKnnRank(k: number): void;
+  setEntropyLog(on: boolean): void;
+}
+
+export type AppState = ParamsSlice & RunSlice & ViewSlice & DiagnosticsSlice;
 export type AppStore = StoreApi<AppState>;
 
 export const STEPS_PER_FRAME_MAX = 256;
@@ -141,10 +198,11 @@ function runSlice(set: Set, get: Get): RunSlice {
     notice: 'Starting the engine…',
     error: null,
     stats: emptyStats,
-    play: () => set({ playing: get().error === null }),
+    // A running N-sweep holds the GPU: the live run stays paused until it ends.
+    play: () => set({ playing: get().error === null && !get().sweep?.running }),
     pause: () => set({ playing: false }),
     togglePlay: () => (get().playing ? get().pause() : get().play()),
-    stepOnce: () => set((s) => (s.error ? {} : { playing: false, pendingSteps: s.pendingSteps + 1 })),
+    stepOnce: () => set((s) => (s.error || s.sweep?.running ? {} : { playing: false, pendingSteps: s.pendingSteps + 1 })),
     reset: () => set((s) => ({ resetCounter: s.resetCounter + 1, error: null, pendingSteps: 0 })),
     setStepsPerFrame: (k) => set({ stepsPerFrame: Math.max(1, Math.min(STEPS_PER_FRAME_MAX, Math.round(k))) }),
   };
@@ -161,6 +219,20 @@ function viewSlice(set: Set): ViewSlice {
   };
 }
 
+function diagnosticsSlice(set: Set): DiagnosticsSlice {
+  return {
+    entropyEvery: null,
+    knnRank: 3,
+    entropyLog: false,
+    chaos: null,
+    sweep: null,
+    sweepResult: null,
+    setEntropyEvery: (k) => set({ entropyEvery: k === null ? null : Math.max(1, Math.round(k)) }),
+    setKnnRank: (k) => set({ knnRank: Math.max(1, Math.min(8, Math.round(k))) }),
+    setEntropyLog: (on) => set({ entropyLog: on }),
+  };
+}
+
 /** A store opened on a share-link query (the page's `location.search`). */
 export function createAppStore(query: string): AppStore {
   const initial = decodeLink(query);
@@ -168,6 +240,7 @@ export function createAppStore(query: string): AppStore {
     ...paramsSlice(set, get, initial),
     ...runSlice(set, get),
     ...viewSlice(set),
+    ...diagnosticsSlice(set),
   }));
 }
 

@@ -70,7 +70,7 @@ export function App({ store }: { store: AppStore }) {
     <StoreContext.Provider value={store}>
       <div className="app">
         <header className="app-header">
-          <h1>Mean-Field Lab <span className="muted">— Landau particle systems, live</span></h1>
+          <h1>Mean-Field Lab <span className="muted">— mean-field particle systems, live</span></h1>
           <PresetBar />
         </header>
         <aside className="sidebar" aria-label="Controls">

@@ -14,6 +14,8 @@ export function RunControls() {
   const playing = useAppState((s) => s.playing);
   const stepsPerFrame = useAppState((s) => s.stepsPerFrame);
   const stopped = useAppState((s) => s.error !== null);
+  // An N-sweep holds the GPU: the live run waits (the chaos panel says so).
+  const sweeping = useAppState((s) => s.sweep?.running ?? false);
   const [draft, setDraft] = useState(String(stepsPerFrame));
   const [err, setErr] = useState<string | null>(null);
   const id = useId();
@@ -29,11 +31,11 @@ export function RunControls() {
   };
   return (
     <div className="run-controls" role="group" aria-label="Run controls">
-      <button type="button" className="primary" data-action="play" aria-pressed={playing} disabled={stopped}
-        onClick={() => store.getState().togglePlay()} title="Play / pause (space)">
+      <button type="button" className="primary" data-action="play" aria-pressed={playing} disabled={stopped || sweeping}
+        onClick={() => store.getState().togglePlay()} title={sweeping ? 'Paused while the N-sweep runs' : 'Play / pause (space)'}>
         {playing ? '❚❚ Pause' : '▶ Play'}
       </button>
-      <button type="button" data-action="step" disabled={stopped} onClick={() => store.getState().stepOnce()} title="Single step (→)">Step ▸</button>
+      <button type="button" data-action="step" disabled={stopped || sweeping} onClick={() => store.getState().stepOnce()} title="Single step (→)">Step ▸</button>
       <button type="button" data-action="reset" onClick={() => store.getState().reset()} title="Reset to step 0 with the same parameters and seed (r)">↺ Reset</button>
       <label htmlFor={id} className="inline-label">Steps / frame</label>
       <input id={id} className="num small" type="text" inputMode="numeric" value={draft} aria-invalid={err !== null}
@@ -53,15 +55,20 @@ export function PresetBar() {
   return (
     <nav className="presets" aria-label="Classroom presets">
       <span className="group-label">Classroom presets:</span>
-      <ul>
-        {CLASSROOM_PRESETS.map((p) => (
-          <li key={p.id}>
-            <button type="button" data-preset={p.id} aria-pressed={active === p.id} title={p.description}
-              onClick={() => store.getState().applyPreset(p.id)}>{p.name}</button>
-            <a href={`?${p.query}`} className="preset-link" aria-label={`Link to the preset ${p.name}`} title="Link to this preset">link</a>
-          </li>
-        ))}
-      </ul>
+      {(['Landau', 'First-order', 'Torus'] as const).map((group) => (
+        <span key={group} className="preset-group">
+          <span className="preset-group-label">{group}</span>
+          <ul>
+            {CLASSROOM_PRESETS.filter((p) => p.group === group).map((p) => (
+              <li key={p.id}>
+                <button type="button" data-preset={p.id} aria-pressed={active === p.id} title={p.description}
+                  onClick={() => store.getState().applyPreset(p.id)}>{p.name}</button>
+                <a href={`?${p.query}`} className="preset-link" aria-label={`Link to the preset ${p.name}`} title="Link to this preset">link</a>
+              </li>
+            ))}
+          </ul>
+        </span>
+      ))}
       {activePreset ? <p className="preset-note" data-testid="preset-note"><strong>{activePreset.name}.</strong> {activePreset.description}</p> : null}
     </nav>
   );

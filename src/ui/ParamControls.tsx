@@ -6,7 +6,7 @@
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import {
-  GAMMA_PRESETS, PARAM_DEFS, describeRange, enumOptions, formatValue, paramWarnings, parseValue, relevantKeys, withModel,
+  GAMMA_PRESETS, PARAM_DEFS, describeRange, enumOptions, formatValue, isKellerSegel, kellerSegelCritical, paramWarnings, parseValue, relevantKeys, withModel,
   type ParamDef, type ParamError, type Params,
 } from '../physics/params';
 import { useAppState, useAppStore } from './storeContext';
@@ -84,7 +84,27 @@ function ParamField({ def }: FieldProps) {
   let control: React.ReactNode;
   let optionHelp: string | undefined;
 
-  if (def.key === 'gamma' && def.kind === 'number') {
+  const keSe = def.key === 'chi' && isKellerSegel(params);
+  if (keSe && def.kind === 'number') {
+    const max = chiScaleMax(params);
+    control = (
+      <>
+        <span className="slider-pair">
+          <input type="range" min={0} max={max} step={max / 400} value={Number.isFinite(Number(draft)) ? Math.min(Number(draft), max) : 0}
+            aria-label={`${def.label} slider`} aria-describedby={describedBy}
+            onChange={(e) => {
+              const v = String(+Number(e.target.value).toPrecision(4));
+              setDraft(v);
+              window.clearTimeout(sliderTimer.current);
+              sliderTimer.current = window.setTimeout(() => tryCommit(v), 250);
+            }} />
+          <input id={id} type="text" inputMode="decimal" className="num" value={draft} aria-describedby={describedBy} aria-invalid={invalid}
+            onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} onBlur={() => tryCommit(draft)} />
+        </span>
+        <ChiCriticalScale params={params} draft={Number(draft)} max={max} />
+      </>
+    );
+  } else if (def.key === 'gamma' && def.kind === 'number') {
     control = (
       <span className="slider-pair">
         <input type="range" min={def.min} max={def.max} step={0.05} value={Number.isFinite(Number(draft)) ? Number(draft) : 0}
@@ -144,6 +164,45 @@ function ParamField({ def }: FieldProps) {
           {errors.map((m) => <span key={m}>{m} — not applied.<br /></span>)}
         </p>
       ) : null}
+    </div>
+  );
+}
+
+/** Right end of the Keller–Segel χ slider: twice the critical 8πσ, or more to show the current χ. */
+function chiScaleMax(p: Params): number {
+  const crit = 8 * Math.PI * p.sigma;
+  return +Math.max(2 * crit, 1.25 * p.chi, 1).toPrecision(3);
+}
+
+/**
+ * The critical value of Keller–Segel marked on the χ control (models.md §3): the limit blows up iff
+ * χ/σ > 8π (solid mark), the N-particle system collapses iff χ/σ > 8π(N−2)/(N−1) (dashed), with
+ * the current χ and the regime in words. The scale has the slider's width less the thumb, so the
+ * marks sit under the slider positions.
+ */
+function ChiCriticalScale({ params, draft, max }: { params: Params; draft: number; max: number }) {
+  const { limit, finiteN } = kellerSegelCritical(params.n);
+  const sigma = params.sigma;
+  const chi = Number.isFinite(draft) ? draft : params.chi;
+  const crit = limit * sigma, critN = finiteN * sigma;
+  const pct = (x: number) => `${Math.max(0, Math.min(100, (100 * x) / max)).toFixed(2)}%`;
+  const ratio = sigma > 0 ? chi / sigma : Infinity;
+  const regime = sigma === 0
+    ? 'σ = 0: no diffusion, any attraction collapses'
+    : ratio > limit
+      ? `χ/σ = ${ratio.toFixed(2)} > 8π ≈ ${limit.toFixed(2)}: supercritical — the limit blows up, the particles collapse`
+      : ratio > finiteN
+        ? `χ/σ = ${ratio.toFixed(2)}: between 8π(N−2)/(N−1) ≈ ${finiteN.toFixed(2)} and 8π — the N particles collapse, the limit does not`
+        : `χ/σ = ${ratio.toFixed(2)} < 8π ≈ ${limit.toFixed(2)}: subcritical — spreading`;
+  return (
+    <div className="chi-critical" data-testid="chi-critical">
+      <div className="chi-scale" style={{ '--crit': pct(crit) } as React.CSSProperties} aria-hidden="true">
+        <div className="track" />
+        <div className="mark critical" data-testid="chi-critical-marker" style={{ left: pct(crit) }} title="critical value 8πσ"><span>8πσ = {crit.toPrecision(4)}</span></div>
+        {Math.abs(critN - crit) / Math.max(crit, 1e-12) > 0.004 ? <div className="mark finite" style={{ left: pct(critN) }} title="N-particle critical value 8πσ(N−2)/(N−1)" /> : null}
+        <div className="mark current" style={{ left: pct(chi) }} title="current χ" />
+      </div>
+      <p className={`chi-regime ${ratio > finiteN ? 'super' : 'sub'}`} data-testid="chi-regime">{regime}. Marks: 8πσ (solid), 8πσ(N−2)/(N−1) = {critN.toPrecision(4)} (dashed), current χ (blue).</p>
     </div>
   );
 }

@@ -6,6 +6,7 @@
 import { useEffect, useRef } from 'react';
 import { SimulationLoop } from '../engine/loop';
 import { setActiveLoop } from './debugHooks';
+import { ChaosPanel, EntropyControls } from './DiagnosticsPanels';
 import { useAppState, useAppStore } from './storeContext';
 
 export function Workspace() {
@@ -14,6 +15,7 @@ export function Workspace() {
   const marginals = useRef<HTMLDivElement>(null);
   const heatmap = useRef<HTMLDivElement>(null);
   const curves = useRef<HTMLDivElement>(null);
+  const entropy = useRef<HTMLDivElement>(null);
   const d = useAppState((s) => s.params.d);
   const replica = useAppState((s) => s.replica);
   const replicas = useAppState((s) => s.engine?.replicas ?? s.params.replicas);
@@ -21,9 +23,10 @@ export function Workspace() {
   const source = useAppState((s) => s.engine?.cloudSource);
   const engineKind = useAppState((s) => s.engine?.kind);
   const positions = useAppState((s) => s.params.model !== 'landau');
+  const model = useAppState((s) => s.params.model);
 
   useEffect(() => {
-    const loop = new SimulationLoop(store, { cloud: cloud.current!, marginals: marginals.current!, heatmap: heatmap.current!, curves: curves.current! });
+    const loop = new SimulationLoop(store, { cloud: cloud.current!, marginals: marginals.current!, heatmap: heatmap.current!, curves: curves.current!, entropy: entropy.current! });
     setActiveLoop(loop);
     void loop.start();
     return () => {
@@ -36,7 +39,7 @@ export function Workspace() {
     <div className="workspace">
       <section className="panel panel-cloud" aria-labelledby="cloud-title">
         <h2 id="cloud-title">
-          {positions ? 'Particle positions' : 'Velocity cloud'}{d === 2 ? (positions ? ' (the plane)' : ' (the plane of v_x, v_y)') : ''}
+          {model === 'torus' ? `The unit cell [0, 1)${d === 2 ? '²' : '³'}` : positions ? 'Particle positions' : 'Velocity cloud'}{d === 2 && model !== 'torus' ? (positions ? ' (the plane)' : ' (the plane of v_x, v_y)') : ''}
           <span className="muted"> — replica {Math.min(replica, replicas - 1)}{replicas > 1 ? ` of ${replicas}` : ''}, {n} particles · drag to {d === 3 ? 'rotate' : 'pan'}, wheel to zoom</span>
         </h2>
         <div ref={cloud} className="cloud-host" data-testid="cloud" data-source={source ?? ''} />
@@ -46,13 +49,19 @@ export function Workspace() {
         <div ref={marginals} className="marginals-host" data-testid="marginals" />
       </section>
       <section className="panel panel-heatmap" aria-labelledby="heatmap-title">
-        <h2 id="heatmap-title">{positions ? <>(x<sub>1</sub>, x<sub>2</sub>) density</> : <>(v<sub>x</sub>, v<sub>y</sub>) density</>}</h2>
+        <h2 id="heatmap-title">{positions ? <>(x<sub>1</sub>, x<sub>2</sub>) density</> : <>(v<sub>x</sub>, v<sub>y</sub>) density</>}{model === 'torus' ? <span className="muted"> — the unit cell, uniform at equilibrium</span> : null}</h2>
         <div ref={heatmap} className="heatmap-host" data-testid="heatmap" />
       </section>
       <section className="panel panel-curves" aria-labelledby="curves-title">
-        <h2 id="curves-title">Curves over time <span className="muted">— averages over replicas; dashed/dotted: exact laws and references (models.md §1.2–1.3)</span></h2>
+        <h2 id="curves-title">Curves over time <span className="muted">— averages over replicas; dashed/dotted: exact laws and references (models.md {positions ? '§2–3' : '§1.2–1.3'})</span></h2>
         <div ref={curves} className="curves-host" data-testid="curves" />
       </section>
+      <section className="panel panel-entropy" aria-labelledby="entropy-title" data-testid="entropy-panel">
+        <h2 id="entropy-title">{model === 'torus' ? 'Relaxation to the uniform law: H(f|1) and the cosine mode' : 'Entropy and Fisher information'} <span className="muted">— models.md §4; H = ∫ f log f (kinetic sign: decreasing)</span></h2>
+        <EntropyControls />
+        <div ref={entropy} className="curves-host entropy-host" data-testid="entropy" />
+      </section>
+      <ChaosPanel />
     </div>
   );
 }

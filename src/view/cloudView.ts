@@ -3,6 +3,11 @@
  * speed, with labelled axes, orbit/zoom (OrbitControls) and a speed legend. d = 2 shows the
  * (v_x, v_y) plane seen from above (pan and zoom only).
  *
+ * Positions (issue 5): the same view with x₁, x₂ (, x₃) axes; vortices (Biot–Savart) are coloured
+ * by their circulation m (the vec4's fourth component: blue −1, grey 0, red +1) instead of the
+ * distance; the torus is drawn as its unit cell [0, 1]^d (frame on the cell, camera on its centre,
+ * colour by the distance from the centre).
+ *
  * How the points get their data (`source`):
  * - 'shared-device' (the normal WebGPU path): three's WebGPURenderer is created on the engine's
  *   own GPUDevice (`new WebGPURenderer({ device })`). The points' instanced vertex buffer is then
@@ -18,9 +23,18 @@
 import * as THREE from 'three/webgpu';
 import { attribute, clamp, color as tslColor, length, mix, shapeCircle, uniform } from 'three/tsl';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
-import { SPEED_COLORMAPS, colormapRgb, cssGradient, type ColormapName } from './colormap';
+import { CIRCULATION_COLOURS, SPEED_COLORMAPS, circulationGradient, circulationRgb, colormapRgb, cssGradient, type ColormapName } from './colormap';
 
 export type CloudSource = 'shared-device' | 'readback';
+
+/** How the points are coloured: by |v − centre| (speed, distance) or by the circulation m. */
+export type CloudColouring = 'speed' | 'circulation';
+
+export interface CloudLayout {
+  /** Centre of the drawn range on every axis: 0, or ½ for the torus cell (drawn as [0, 1]^d). */
+  center?: number;
+  colouring?: CloudColouring;
+}
 
 interface AxisLabel {
   el: HTMLSpanElement;
@@ -64,6 +78,12 @@ export class CloudView {
   private readonly pointSize = uniform(4);
   private readonly speedScale = uniform(1);
   private readonly stops = SPEED_COLORMAPS.dark.map((c) => uniform(new THREE.Color(c)));
+  private readonly circulationStops = CIRCULATION_COLOURS.dark.map((c) => uniform(new THREE.Color(c)));
+  /** 1: colour by circulation, 0: by distance from `centre`. */
+  private readonly circulationMode = uniform(0);
+  private readonly centre = uniform(new THREE.Vector3());
+  private center = 0;
+  private colouring: CloudColouring = 'speed';
   private readonly material: THREE.PointsNodeMaterial;
   private readonly decorations = new THREE.Group();
   private points: THREE.Sprite | null = null;
@@ -102,10 +122,14 @@ export class CloudView {
     this.material.positionNode = v.xyz;
     this.material.sizeNode = this.pointSize;
     // Piecewise-linear colour map in the same stops as the CSS legend.
-    const s = clamp(length(v.xyz).mul(this.speedScale), 0, 1).mul(this.stops.length - 1);
+    const s = clamp(length(v.xyz.sub(this.centre)).mul(this.speedScale), 0, 1).mul(this.stops.length - 1);
     let c = tslColor(this.stops[0]);
     for (let k = 1; k < this.stops.length; k++) c = tslColor(mix(c, this.stops[k], clamp(s.sub(k - 1), 0, 1)));
-    this.material.colorNode = c;
+    // Circulation m ∈ [−1, 1] → [0, 2] along the diverging stops.
+    const m = clamp(v.w.add(1), 0, 2);
+    const [neg, mid, pos] = this.circulationStops;
+    const circulation = mix(mix(neg, mid, clamp(m, 0, 1)), pos, clamp(m.sub(1), 0, 1));
+    this.material.colorNode = mix(c, circulation, this.circulationMode);
     this.material.opacityNode = shapeCircle();
     this.material.alphaTest = 0.5;
 
@@ -149,11 +173,16 @@ export class CloudView {
   }
 
   /** Rebuilds the points for n particles, the axes for dimension d and ranges (velocity units). */
-  configure(n: number, d: 2 | 3, vMax: number, speedMax: number, symbol: 'v' | 'x' = 'v'): void {
-    const sameShape = n === this.count && d === this.d && vMax === this.vMax && symbol === this.symbol;
+  configure(n: number, d: 2 | 3, vMax: number, speedMax: number, symbol: 'v' | 'x' = 'v', layout: CloudLayout = {}): void {
+    const center = layout.center ?? 0;
+    const sameShape = n === this.count && d === this.d && vMax === this.vMax && symbol === this.symbol && center === this.center;
     this.symbol = symbol;
     this.speedMax = speedMax;
     this.speedScale.value = 1 / speedMax;
+    this.colouring = layout.colouring ?? 'speed';
+    this.circulationMode.value = this.colouring === 'circulation' ? 1 : 0;
+    this.center = center;
+    this.centre.value.set(center, center, d === 3 ? center : 0);
     this.renderLegend();
     if (sameShape) return;
     this.d = d;
@@ -207,6 +236,10 @@ export class CloudView {
     const axes = this.d === 3 ? 3 : 2;
     // Velocity components v_x, v_y, v_z; position components x_1, x_2, x_3 (models.md §3).
     const sub = this.symbol === 'v' ? ['x', 'y', 'z'] : ['1', '2', '3'];
+    if (this.center !== 0) {
+      this.buildCellDecorations(axes, sub);
+      return;
+    }
     const ticks = axisTicks(L);
     for (let k = 0; k < axes; k++) {
       const pts: number[] = [];
@@ -244,6 +277,53 @@ export class CloudView {
     this.decorations.add(frame);
   }
 
+  /**
+   * The torus: the unit cell [lo, hi]^d (lo = c − L, hi = c + L) as a frame, axes along its edges
+   * from the corner (lo, lo, lo) with quarter ticks, a light grid in 2D.
+   */
+  private buildCellDecorations(axes: number, sub: string[]): void {
+    const th = THEMES[this.theme];
+    const lo = this.center - this.vMax, hi = this.center + this.vMax;
+    const zlo = this.d === 3 ? lo : 0;
+    const quarter = [0.25, 0.5, 0.75].map((u) => lo + (hi - lo) * u);
+    const tickLen = (hi - lo) * 0.025;
+    for (let k = 0; k < axes; k++) {
+      const at = (x: number): [number, number, number] => [k === 0 ? x : lo, k === 1 ? x : lo, k === 2 ? x : zlo];
+      const pts: number[] = [...at(lo), ...at(hi)];
+      const perp = k === 0 ? [0, -1, 0] : [-1, 0, 0];
+      for (const t of [lo, ...quarter, hi]) {
+        const c = at(t);
+        pts.push(...c, c[0] + tickLen * perp[0], c[1] + tickLen * perp[1], c[2] + tickLen * perp[2]);
+        this.addLabel(new THREE.Vector3(c[0] + 4 * tickLen * perp[0], c[1] + 4 * tickLen * perp[1], c[2] + 4 * tickLen * perp[2]), String(+t.toPrecision(3)), 'tick');
+      }
+      const g = new THREE.BufferGeometry();
+      g.setAttribute('position', new THREE.Float32BufferAttribute(pts, 3));
+      const line = new THREE.LineSegments(g, new THREE.LineBasicNodeMaterial({ color: th.axis[k] }));
+      line.userData.axis = k;
+      this.decorations.add(line);
+      // The axis name beside the middle of its edge, outside the cell (the corner is the legend's).
+      const mid = at((lo + hi) / 2);
+      // Below the bottom edge there is little room; beside the left edge, more (wide views).
+      const off = (k === 0 ? 7 : 12) * tickLen;
+      this.addLabel(new THREE.Vector3(mid[0] + off * perp[0], mid[1] + off * perp[1], mid[2] + off * perp[2]), `${this.symbol}${sub[k]}`, 'axis');
+    }
+    const pts: number[] = [];
+    if (this.d === 3) {
+      const box = new THREE.EdgesGeometry(new THREE.BoxGeometry(hi - lo, hi - lo, hi - lo));
+      box.translate(this.center, this.center, this.center);
+      const frame = new THREE.LineSegments(box, new THREE.LineBasicNodeMaterial({ color: th.frame, transparent: true, opacity: 0.8 }));
+      frame.userData.frame = true;
+      this.decorations.add(frame);
+      return;
+    }
+    for (const x of [lo, ...quarter, hi]) pts.push(x, lo, 0, x, hi, 0, lo, x, 0, hi, x, 0);
+    const g = new THREE.BufferGeometry();
+    g.setAttribute('position', new THREE.Float32BufferAttribute(pts, 3));
+    const frame = new THREE.LineSegments(g, new THREE.LineBasicNodeMaterial({ color: th.frame, transparent: true, opacity: 0.6 }));
+    frame.userData.frame = true;
+    this.decorations.add(frame);
+  }
+
   private addLabel(at: THREE.Vector3, text: string, kind: AxisLabel['kind']): void {
     const el = document.createElement('span');
     el.className = kind === 'axis' ? 'cloud-axis-label' : 'cloud-tick-label';
@@ -262,21 +342,24 @@ export class CloudView {
 
   private resetCamera(): void {
     const L = this.vMax;
+    const c = this.center;
+    const cz = this.d === 3 ? c : 0;
     this.controls.reset();
     if (this.d === 3) {
       this.camera.up.set(0, 0, 1);
-      this.camera.position.set(1.9 * L, -2.5 * L, 1.45 * L);
+      this.camera.position.set(c + 1.9 * L, c - 2.5 * L, cz + 1.45 * L);
       this.controls.enableRotate = true;
     } else {
       this.camera.up.set(0, 1, 0);
-      this.camera.position.set(0, 0, 3.3 * L);
+      // The cell needs room for its tick and axis labels outside the frame.
+      this.camera.position.set(c, c, (c !== 0 ? 4.4 : 3.3) * L);
       this.controls.enableRotate = false;
     }
     this.camera.near = L * 0.01;
     this.camera.far = L * 100;
-    this.camera.lookAt(0, 0, 0);
+    this.camera.lookAt(c, c, cz);
     this.camera.updateProjectionMatrix();
-    this.controls.target.set(0, 0, 0);
+    this.controls.target.set(c, c, cz);
     this.controls.update();
     this.controls.saveState();
   }
@@ -297,23 +380,33 @@ export class CloudView {
     const th = THEMES[this.theme];
     this.scene.background = new THREE.Color(th.background);
     SPEED_COLORMAPS[this.theme].forEach((c, k) => this.stops[k].value.set(c));
+    CIRCULATION_COLOURS[this.theme].forEach((c, k) => this.circulationStops[k].value.set(c));
     this.container.dataset.theme = this.theme;
     this.renderLegend();
   }
 
+  /** The legend's title: what the colour shows. */
+  private legendTitle(): string {
+    if (this.colouring === 'circulation') return 'circulation m';
+    if (this.center !== 0) return 'distance from the cell centre';
+    return this.symbol === 'v' ? 'speed |v|' : 'distance |x|';
+  }
+
   private renderLegend(): void {
     this.legend.replaceChildren();
+    this.legend.dataset.colouring = this.colouring;
     const title = document.createElement('div');
     title.className = 'cloud-legend-title';
-    title.textContent = this.symbol === 'v' ? 'speed |v|' : 'distance |x|';
+    title.textContent = this.legendTitle();
     const bar = document.createElement('div');
     bar.className = 'cloud-legend-bar';
-    bar.style.background = cssGradient(this.theme);
+    bar.style.background = this.colouring === 'circulation' ? circulationGradient(this.theme) : cssGradient(this.theme);
     const scale = document.createElement('div');
     scale.className = 'cloud-legend-scale';
-    for (const x of [0, this.speedMax / 2, this.speedMax]) {
+    const ticks = this.colouring === 'circulation' ? ['−1', '0', '+1'] : [0, this.speedMax / 2, this.speedMax].map((x) => `${+x.toPrecision(3)}${x === this.speedMax ? '+' : ''}`);
+    for (const text of ticks) {
       const s = document.createElement('span');
-      s.textContent = `${+x.toPrecision(3)}${x === this.speedMax ? '+' : ''}`;
+      s.textContent = text;
       scale.append(s);
     }
     this.legend.append(title, bar, scale);
@@ -391,19 +484,20 @@ export class CloudView {
     }
     // Legend: bottom right.
     const bw = 160 * scale, bh = 12 * scale, x0 = w - bw - 16 * scale, y0 = h - 40 * scale;
+    const circulation = this.colouring === 'circulation';
     for (let i = 0; i < bw; i++) {
-      const [r, g, b] = colormapRgb(this.theme, i / bw);
+      const [r, g, b] = circulation ? circulationRgb(this.theme, (2 * i) / bw - 1) : colormapRgb(this.theme, i / bw);
       ctx.fillStyle = `rgb(${r},${g},${b})`;
       ctx.fillRect(x0 + i, y0, 1, bh);
     }
     ctx.fillStyle = th.text;
     ctx.font = `${Math.round(12 * scale)}px sans-serif`;
     ctx.textAlign = 'left';
-    ctx.fillText('0', x0, y0 + bh + 9 * scale);
+    ctx.fillText(circulation ? '−1' : '0', x0, y0 + bh + 9 * scale);
     ctx.textAlign = 'right';
-    ctx.fillText(`${+this.speedMax.toPrecision(3)}+`, x0 + bw, y0 + bh + 9 * scale);
+    ctx.fillText(circulation ? '+1' : `${+this.speedMax.toPrecision(3)}+`, x0 + bw, y0 + bh + 9 * scale);
     ctx.textAlign = 'center';
-    ctx.fillText(this.symbol === 'v' ? 'speed |v|' : 'distance |x|', x0 + bw / 2, y0 - 9 * scale);
+    ctx.fillText(this.legendTitle(), x0 + bw / 2, y0 - 9 * scale);
     return out;
   }
 

@@ -24,3 +24,26 @@ export function colormapRgb(name: ColormapName, s: number): [number, number, num
   const f = x - k;
   return [0, 1, 2].map((c) => Math.round(stops[k][c] + (stops[k + 1][c] - stops[k][c]) * f)) as [number, number, number];
 }
+
+/**
+ * Diverging colours of the vortex circulation m ∈ [−1, 1] (issue 5): negative blue, 0 grey,
+ * positive red, per theme; the cloud's material and its legend use the same three stops.
+ */
+export const CIRCULATION_COLOURS = {
+  dark: ['#4ea1ff', '#b8bec9', '#ff5a4e'],
+  light: ['#0033cc', '#777777', '#c00000'],
+} as const;
+
+export function circulationGradient(name: ColormapName, direction = 'to right'): string {
+  const [neg, mid, pos] = CIRCULATION_COLOURS[name];
+  return `linear-gradient(${direction}, ${neg} 0%, ${mid} 50%, ${pos} 100%)`;
+}
+
+/** The circulation colour at m ∈ [−1, 1] as [r, g, b] in 0..255 (PNG export legend). */
+export function circulationRgb(name: ColormapName, m: number): [number, number, number] {
+  const stops = CIRCULATION_COLOURS[name].map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
+  const x = (Math.max(-1, Math.min(1, m)) + 1) / 2 * 2;
+  const k = Math.min(1, Math.floor(x));
+  const f = x - k;
+  return [0, 1, 2].map((c) => Math.round(stops[k][c] + (stops[k + 1][c] - stops[k][c]) * f)) as [number, number, number];
+}

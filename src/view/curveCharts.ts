@@ -4,13 +4,16 @@
  * - γ = 0: M(t) − (E/d)I = (M0 − (E/d)I)e^(−4d(t−t0)) (§1.2, exact), m4 by its exact law or the
  *   BKW m4 when init = bkw;
  * - γ = 0, nanbu/fgm: the ±1σ spread of the mean velocity, E(1 − e^(−4(d−1)t/N))/(d·R) (§1.1);
- * - γ = −3, d = 3, bi-Maxwellian: the Trubnikov/NRL isotropisation (§1.3, approximate).
+ * - γ = −3, d = 3, bi-Maxwellian: the Trubnikov/NRL isotropisation (§1.3, approximate);
+ * - first-order systems (§3): the virial line of the second moment (Biot–Savart m₀ + 4σt, 2D
+ *   Coulomb m₀ + (4σ + sχ(N−1)/(2πN))t, reaching 0 in finite time for supercritical Keller–Segel)
+ *   and the ±1σ spread 2dσt/N of the centre (equal weights; references.ts meanSpreadLaw).
  * A companion run (another noise system from the same particles) is drawn dashed.
- * The entropy panel is the slot for the diagnostics issue's estimators.
+ * The entropy curves have their own panel (entropyCharts.ts).
  */
 import uPlot from 'uplot';
 import type { Noise } from '../physics/params';
-import { bkwM4, coulombCurve, exactM4, exactSecondMomentDiagonal } from './references';
+import { bkwM4, coulombCurve, exactM4, exactSecondMomentDiagonal, type SpreadLaw } from './references';
 import { FittedPlot, PLOT_THEMES, axis, drawPlotInto, type PlotTheme } from './plot';
 import type { RunColumns, TimeSeries } from './timeSeries';
 
@@ -34,9 +37,13 @@ export interface CurveConfig {
   /** v (velocities: Landau, torus) or x (positions: first-order systems). */
   symbol: 'v' | 'x';
   highContrast: boolean;
+  /** Exact law of the mean's spread (drawn as ±1σ of the replica-averaged mean), or null. */
+  spread: SpreadLaw | null;
+  /** First-order systems: the virial line of (1/N)Σ|x|² (references.ts virialLine), or null. */
+  virial: { slope: number; exact: boolean; label: string; m0: number | null } | null;
 }
 
-type PanelId = 'energy' | 'momentum' | 'temperature' | 'm4' | 'entropy';
+type PanelId = 'energy' | 'momentum' | 'temperature' | 'm4';
 
 interface Panel {
   id: PanelId;
@@ -72,14 +79,21 @@ export class CurveCharts {
     const energy: uPlot.Series[] = [{}, line(`${cfg.symbol === 'v' ? 'E' : 'm₂'} = (1/N)Σ|${cfg.symbol}|²${mainLabel}`, th.components[3])];
     if (cfg.companion) energy.push(line(`E${compLabel}`, th.components[2], [6, 4]));
     if (cfg.symbol === 'v' && cfg.landau) energy.push(line('E at t₀ (conserved on average)', th.reference, [2, 4], 1));
+    if (cfg.virial) {
+      const tStar = cfg.virial.m0 !== null && cfg.virial.slope < 0 ? cfg.virial.m0 / -cfg.virial.slope : null;
+      const zero = cfg.virial.slope < 0 ? ` — reaches 0 at t* = m₀/|slope|${tStar !== null ? ` ≈ ${tStar.toPrecision(3)}` : ''} (collapse by then)` : '';
+      energy.push(line(`${cfg.virial.label}${zero}`, th.exact, [6, 4], th.lineWidth + 0.5));
+    }
 
     const momentum: uPlot.Series[] = [{}];
     const bar = cfg.symbol === 'v' ? 'v̄' : 'x̄';
     comps.forEach((a, k) => momentum.push(line(`${bar}_${a}${mainLabel}`, th.components[k])));
     if (cfg.companion) comps.forEach((a, k) => momentum.push(line(`${bar}_${a}${compLabel}`, th.components[k], [6, 4])));
-    const spread = cfg.maxwellianMolecules && (cfg.noise !== 'kac' || (cfg.companion !== null && cfg.companion !== 'kac'));
-    if (spread) {
-      momentum.push(line('±1σ spread of v̄: E(1−e^(−4(d−1)t/N))/(dR) (γ = 0, nanbu/fgm)', th.reference, [2, 4], 1));
+    if (cfg.spread) {
+      const label = cfg.landau
+        ? '±1σ spread of v̄: E(1−e^(−4(d−1)t/N))/(dR) (γ = 0, nanbu/fgm)'
+        : '±1σ spread of x̄: 2σt/(NR) per axis (K odd, equal weights)';
+      momentum.push(line(label, th.reference, [2, 4], 1));
       momentum.push({ ...line('', th.reference, [2, 4], 1), label: HIDDEN_LABEL });
     }
 
@@ -92,12 +106,10 @@ export class CurveCharts {
       temperature.push(line('θ⊥ Trubnikov/NRL (approx.)', th.exact, [2, 3]));
     }
 
-    const m4: uPlot.Series[] = [{}, line(`m₄ = (1/N)Σ|v|⁴${mainLabel}`, th.components[3])];
+    const m4: uPlot.Series[] = [{}, line(`m₄ = (1/N)Σ|${cfg.symbol}|⁴${mainLabel}`, th.components[3])];
     if (cfg.companion) m4.push(line(`m₄${compLabel}`, th.components[2], [6, 4]));
     if (cfg.bkw) m4.push(line('exact BKW m₄(t)', th.exact, [6, 4]));
     else if (cfg.maxwellianMolecules) m4.push(line('exact m₄(t) (γ = 0, zero mean)', th.reference, [3, 3]));
-
-    const entropy: uPlot.Series[] = [{}, line('H(f) k-NN estimate', th.components[0]), line('H(f|M) relative entropy', th.components[2])];
 
     const v = cfg.symbol === 'v';
     const specs: [PanelId, string, string, uPlot.Series[]][] = [
@@ -105,19 +117,12 @@ export class CurveCharts {
       ['momentum', v ? 'Mean velocity (momentum per particle)' : 'Mean position (centre)', v ? 'v̄' : 'x̄', momentum],
       ['temperature', v ? 'Second-moment diagonal (temperatures)' : 'Second-moment diagonal', 'M_ii', temperature],
       ['m4', 'Fourth moment m₄', 'm₄', m4],
-      ['entropy', 'Entropy', 'nats', entropy],
     ];
     for (const [id, title, yLabel, series] of specs) {
       const box = document.createElement('div');
       box.className = `curve-chart curve-${id}`;
       box.dataset.panel = id;
       this.container.append(box);
-      if (id === 'entropy') {
-        const note = document.createElement('p');
-        note.className = 'panel-note';
-        note.textContent = 'Slot for the entropy estimators (k-NN H(f) and H(f|M), models.md §4): the curves appear here when the diagnostics land.';
-        box.append(note);
-      }
       const plot = new FittedPlot(box, {
         title,
         scales: { x: { time: false } },
@@ -148,20 +153,34 @@ export class CurveCharts {
 
     for (const p of this.panels) {
       const data: (number | null)[][] = [t];
+      // A falling virial line is drawn on to its zero t* = m₀/|slope| (one more x value): the
+      // prediction of the collapse time is visible before the run gets there.
+      let extra: number | null = null;
       switch (p.id) {
         case 'energy': {
           data.push(nullable(main.energy));
           const ce = sameLength(comp, (c) => c.energy);
           if (cfg.companion) data.push(ce ?? t.map(() => null));
           if (cfg.symbol === 'v' && cfg.landau) data.push(t.map(() => first.m.energy));
+          if (cfg.virial) {
+            const { slope } = cfg.virial;
+            // The line stops at 0 (a second moment cannot be negative): t* = m₀/|slope|.
+            data.push(elapsed.map((e) => {
+              const m = first.m.energy + slope * e;
+              return m >= 0 ? m : null;
+            }));
+            const tStar = slope < 0 ? first.t + first.m.energy / -slope : null;
+            if (tStar !== null && tStar > t[t.length - 1]) extra = tStar;
+          }
           break;
         }
         case 'momentum': {
           for (let k = 0; k < cfg.d; k++) data.push(nullable(main.momentum[k]));
           if (cfg.companion) for (let k = 0; k < cfg.d; k++) data.push(comp ? nullable(comp.momentum[k]) : t.map(() => null));
           if (p.plot.plot.series.length > data.length) {
-            // ±σ(t) around 0: E(1 − e^(−4(d−1)t/N))/(d·R), E = energy at t₀.
-            const s = elapsed.map((e) => Math.sqrt((first.m.energy * -Math.expm1((-4 * (cfg.d - 1) * e) / cfg.n)) / (cfg.d * cfg.replicas)));
+            // ±σ(t) around the initial mean: law/(d·R) per component, law = E|V̄(t) − V̄(0)|².
+            const law = cfg.spread!;
+            const s = elapsed.map((e) => Math.sqrt(law.at(cfg.n, e, first.m.energy) / (cfg.d * cfg.replicas)));
             data.push(s, s.map((x) => -x));
           }
           break;
@@ -199,9 +218,10 @@ export class CurveCharts {
           else if (cfg.maxwellianMolecules) data.push(elapsed.map((e) => exactM4(cfg.d, first.m.m4, first.m.secondMoment, e)));
           break;
         }
-        case 'entropy':
-          data.push(nullable(main.entropy), nullable(main.relativeEntropy));
-          break;
+      }
+      if (extra !== null) {
+        data[0] = [...t, extra];
+        for (let k = 1; k < data.length; k++) data[k] = [...data[k], k === data.length - 1 ? 0 : null];
       }
       p.plot.setData(data as unknown as uPlot.AlignedData);
     }
@@ -211,7 +231,6 @@ export class CurveCharts {
   drawInto(ctx: CanvasRenderingContext2D, x: number, y: number, width: number): number {
     let cx = x, cy = y, rowH = 0;
     for (const p of this.panels) {
-      if (p.id === 'entropy' && Array.from(p.plot.plot.data[1] ?? []).every((v) => v == null)) continue;
       const size = drawPlotInto(ctx, p.plot.plot, cx, cy, this.theme, p.title);
       rowH = Math.max(rowH, size.height);
       cx += size.width + 8;

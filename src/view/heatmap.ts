@@ -80,16 +80,24 @@ export class DensityHeatmap {
       return;
     }
     const L = h.range.vMax;
-    const cellArea = (2 * L / HEAT_BINS) ** 2;
+    const c0 = h.range.center ?? 0;
+    // Few particles per cell draw isolated dots, not a density: merge 2×2, 4×4 or 8×8 cells until
+    // the occupied ones hold ≥ 3 on average (a few hundred particles: 16×16 cells).
+    const { bins, counts } = coarsenCells(h.density2d, h.total);
+    const cellArea = (2 * L / bins) ** 2;
     let maxCount = 0;
-    for (const c of h.density2d) maxCount = Math.max(maxCount, c);
-    const img = new ImageData(HEAT_BINS, HEAT_BINS);
+    for (const c of counts) maxCount = Math.max(maxCount, c);
+    if (this.cells.width !== bins) {
+      this.cells.width = bins;
+      this.cells.height = bins;
+    }
+    const img = new ImageData(bins, bins);
     const bg = light ? [255, 255, 255] : [16, 19, 26];
-    for (let row = 0; row < HEAT_BINS; row++) {
-      for (let col = 0; col < HEAT_BINS; col++) {
-        const c = h.density2d[row * HEAT_BINS + col];
+    for (let row = 0; row < bins; row++) {
+      for (let col = 0; col < bins; col++) {
+        const c = counts[row * bins + col];
         // Row 0 is the lowest v_y: draw it at the bottom.
-        const o = ((HEAT_BINS - 1 - row) * HEAT_BINS + col) * 4;
+        const o = ((bins - 1 - row) * bins + col) * 4;
         const rgb = c === 0 ? bg : colormapRgb(this.theme, Math.sqrt(c / Math.max(1, maxCount)));
         img.data[o] = rgb[0];
         img.data[o + 1] = rgb[1];
@@ -107,9 +115,10 @@ export class DensityHeatmap {
     ctx.fillStyle = text;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    const toX = (v: number) => x0 + ((v + L) / (2 * L)) * side;
-    const toY = (v: number) => y0 + ((L - v) / (2 * L)) * side;
-    const ticks = [...axisTicks(L), 0];
+    const toX = (v: number) => x0 + ((v - c0 + L) / (2 * L)) * side;
+    const toY = (v: number) => y0 + ((L - v + c0) / (2 * L)) * side;
+    // The torus cell [0, 1)²: quarter ticks; elsewhere symmetric ticks around 0.
+    const ticks = c0 !== 0 ? [0, 0.25, 0.5, 0.75, 1].map((u) => c0 - L + 2 * L * u) : [...axisTicks(L), 0];
     for (const t of ticks) {
       ctx.fillText(String(+t.toPrecision(3)), toX(t), y0 + side + 4);
       ctx.fillRect(toX(t), y0 + side, 1, 4);
@@ -151,6 +160,7 @@ export class DensityHeatmap {
     ctx.translate(bx + bw + 4, y0 + side + 22);
     ctx.textBaseline = 'top';
     ctx.fillText('density (√ scale)', -bw - 30, 0);
+    ctx.fillText(`${bins}×${bins} cells`, -bw - 30, 13);
     ctx.restore();
   }
 
@@ -163,5 +173,24 @@ export class DensityHeatmap {
     this.observer.disconnect();
     this.canvas.remove();
     this.last = null;
+  }
+}
+
+/**
+ * The 2D counts merged f×f (f = 1, 2, 4, 8): the smallest f for which the occupied merged cells
+ * hold at least 3 particles on average.
+ */
+export function coarsenCells(counts: ArrayLike<number>, total: number): { bins: number; counts: Float64Array } {
+  let out = Float64Array.from(counts);
+  let bins = HEAT_BINS;
+  for (;;) {
+    let occupied = 0;
+    for (const c of out) if (c > 0) occupied++;
+    if (bins <= HEAT_BINS / 8 || occupied === 0 || total / occupied >= 3) return { bins, counts: out };
+    const half = bins / 2;
+    const merged = new Float64Array(half * half);
+    for (let row = 0; row < bins; row++) for (let col = 0; col < bins; col++) merged[(row >> 1) * half + (col >> 1)] += out[row * bins + col];
+    out = merged;
+    bins = half;
   }
 }

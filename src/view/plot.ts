@@ -61,6 +61,9 @@ export class FittedPlot {
     this.legendShown = opts.legend?.show !== false;
     const { width, height } = this.size();
     this.plot = new uPlot({ ...opts, width, height } as uPlot.Options, data, container);
+    // The legend exists only now: fit again with its real height.
+    const fitted = this.size();
+    if (fitted.height !== height || fitted.width !== width) this.plot.setSize(fitted);
     this.observer = new ResizeObserver(() => {
       const s = this.size();
       if (s.width !== this.plot.width || s.height !== this.plot.height) this.plot.setSize(s);
@@ -89,6 +92,9 @@ export class FittedPlot {
   }
 }
 
+/** Labels of series drawn but kept out of legends (the lower edge of a ± band). */
+export const HIDDEN_LEGEND_LABELS = new Set(['−1σ', '−1 SE']);
+
 /** Draws a uPlot chart (its canvas and legend text) into a 2D context at (x, y) for the PNG export. */
 export function drawPlotInto(ctx: CanvasRenderingContext2D, plot: uPlot, x: number, y: number, theme: PlotTheme, title: string, legend = true): { width: number; height: number } {
   const c = plot.ctx.canvas;
@@ -104,7 +110,7 @@ export function drawPlotInto(ctx: CanvasRenderingContext2D, plot: uPlot, x: numb
   let ly = y + 24 + c.height / (window.devicePixelRatio || 1);
   ctx.font = '12px system-ui, sans-serif';
   plot.series.forEach((s, i) => {
-    if (i === 0 || s.show === false || !s.label || s.label === '−1σ') return;
+    if (i === 0 || s.show === false || !s.label || HIDDEN_LEGEND_LABELS.has(String(s.label))) return;
     // uPlot turns `stroke` into a function of (plot, seriesIndex) once the chart is built.
     const raw = s.stroke as unknown;
     const stroke = typeof raw === 'function' ? (raw as (u: uPlot, i: number) => unknown)(plot, i) : raw;

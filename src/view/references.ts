@@ -97,3 +97,76 @@ export function coulombApplies(p: Pick<Params, 'model' | 'd' | 'gamma' | 'init' 
 export function coulombCurve(thetaPar0: number, thetaPerp0: number, tEnd: number, steps = 400): { t: Float64Array; thetaPar: Float64Array; thetaPerp: Float64Array } {
   return integrateIsotropisation(thetaPar0, thetaPerp0, Math.max(tEnd, 1e-9), steps);
 }
+
+/**
+ * H(f|1) = ∫₀¹ (1 + a cos 2πx) log(1 + a cos 2πx) dx, |a| ≤ 1: the relative entropy to the
+ * uniform law of the torus cosine mode (models.md §2; the other coordinates are uniform and add
+ * nothing). Midpoint rule on 512 points: spectrally accurate for the smooth periodic integrand
+ * (|a| < 1); ≈ a²/4 for small a.
+ */
+export function torusCosineRelativeEntropy(a: number): number {
+  const m = 512;
+  let s = 0;
+  for (let k = 0; k < m; k++) {
+    const f = 1 + a * Math.cos((2 * Math.PI * (k + 0.5)) / m);
+    if (f > 0) s += f * Math.log(f);
+  }
+  return s / m;
+}
+
+/**
+ * Exact law of the spread E|V̄(t) − V̄(0)|² of the mean (velocity, or position for the first-order
+ * systems) over `elapsed` time, where one is known, as a function of N:
+ * - Landau, γ = 0, nanbu/fgm, V̄(0) = 0 (normalize = 1): E(1 − e^(−4(d−1)t/N)) (models.md §1.1);
+ *   kac: 0 (Σ V^i is conserved exactly);
+ * - first-order systems with equal weights (every kernel but Biot–Savart with circ = pm|uniform):
+ *   the pair sum (1/N²)Σ_{i≠j} K(X^i − X^j) vanishes because K is odd, so X̄(t) − X̄(0) is
+ *   √(2σ)/N Σ_i B^i(t) exactly and E|X̄(t) − X̄(0)|² = 2dσt/N (also for the Euler–Maruyama steps).
+ * null otherwise (γ ≠ 0, mixed circulations, the torus where the mean of wrapped positions has no
+ * such law).
+ */
+export interface SpreadLaw {
+  /** E|V̄(t) − V̄(0)|² for N particles after `elapsed` time, E = (1/N)Σ|V|² at t = 0. */
+  at: (n: number, elapsed: number, energy: number) => number;
+  law: string;
+}
+
+export function meanSpreadLaw(p: Pick<Params, 'model' | 'gamma' | 'noise' | 'normalize' | 'd' | 'sigma' | 'kernel' | 'circ'>): SpreadLaw | null {
+  if (p.model === 'landau') {
+    if (p.gamma !== 0) return null;
+    if (p.noise === 'kac') return { at: () => 0, law: 'kac: 0 (Σv conserved exactly)' };
+    if (!p.normalize) return null;
+    return {
+      at: (n, e, energy) => energy * -Math.expm1((-4 * (p.d - 1) * e) / n),
+      law: 'E(1 − e^(−4(d−1)t/N)) (γ = 0, models.md §1.1)',
+    };
+  }
+  if (p.model === 'first-order' && !(p.kernel === 'biot-savart' && p.circ !== 'plus')) {
+    return { at: (n, e) => (2 * p.d * p.sigma * e) / n, law: '2dσt/N (K odd, equal weights)' };
+  }
+  return null;
+}
+
+/**
+ * The virial line of models.md §3 for t ↦ E[(1/N)Σ|X^i|²]: its slope and whether it is exact.
+ * Biot–Savart with all m = +1: 2dσ (4σ in 2D), exact for any ε (x·K_ε(x) = 0). 2D Coulomb of
+ * strength χ and sign s: 4σ + sχ(N−1)/(2πN), exact for ε = 0; with ε > 0 the interaction part is
+ * smaller in magnitude (the line is then the unregularised law, drawn as such). null otherwise.
+ */
+export function virialLine(p: Params): { slope: number; exact: boolean; label: string } | null {
+  if (p.model !== 'first-order') return null;
+  if (p.kernel === 'biot-savart') {
+    if (p.circ !== 'plus') return null;
+    return { slope: 2 * p.d * p.sigma, exact: true, label: `exact: m₀ + ${2 * p.d}σt (Biot–Savart, x·K(x) = 0)` };
+  }
+  if (p.kernel === 'coulomb' && p.d === 2) {
+    const s = p.sign === 'repulsive' ? 1 : -1;
+    const slope = 4 * p.sigma + (s * p.chi * (p.n - 1)) / (2 * Math.PI * p.n);
+    return {
+      slope,
+      exact: p.eps === 0,
+      label: `${p.eps === 0 ? 'exact' : 'ε = 0 law'}: m₀ + (4σ ${s > 0 ? '+' : '−'} χ(N−1)/(2πN))t, slope ${slope.toPrecision(3)}`,
+    };
+  }
+  return null;
+}

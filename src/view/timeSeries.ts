@@ -3,8 +3,15 @@
  * (t, step, energy, momentum, second-moment diagonal, m4, and the same for the companion run),
  * plus the exported CSV/JSON. Lives outside React: the frame loop appends, the charts read.
  *
- * Entropy columns are declared for the diagnostics issue (k-NN entropy, H(f|M)): they stay
- * empty (NaN) until an estimator fills them with `setEntropy`.
+ * Entropy columns (models.md §4, main run only), NaN where not measured:
+ * - ACCURATE, every K steps (engine/diagnostics.ts): `entropy` H(f) (Kozachenko–Leonenko k-NN),
+ *   `relativeEntropy` H(f|M), `fisher` I(f) (KDE score matching), each with `…StdErr` across
+ *   replicas (R > 1), and `fisherBandwidth` (the KDE bandwidth h);
+ * - CHEAP, from the histograms (physics/estimators/histogramEntropy.ts): `entropyCheap`,
+ *   `relativeEntropyCheap` (on the torus both are H(f|1), the uniform law having H = 0), and on
+ *   the torus `cosineMode` = (1/N)Σ cos 2πX₁ from the x₁ histogram (models.md §2).
+ * The loop measures both at steps where it also reads the moments, so every estimate lands on a
+ * row; one that resolves before its row is appended waits in `pending`.
  */
 import type { EnsembleMoments } from '../physics/moments';
 
@@ -25,25 +32,59 @@ export interface RunColumns {
   secondDiag: number[][];
   m4: number[];
   nonFinite: number[];
-  /** H(f) estimate (nats, kinetic sign): filled by the diagnostics issue. */
+  /** H(f) = ∫ f log f (nats, kinetic sign), accurate k-NN estimate (mean over replicas). */
   entropy: number[];
-  /** H(f|M) estimate: filled by the diagnostics issue. */
+  entropyStdErr: number[];
+  /** H(f|M) = H(f) − H(M), accurate. */
   relativeEntropy: number[];
+  relativeEntropyStdErr: number[];
+  /** I(f) (1/unit²), accurate KDE score-matching estimate. */
+  fisher: number[];
+  fisherStdErr: number[];
+  /** KDE bandwidth h of the Fisher estimate (mean over replicas). */
+  fisherBandwidth: number[];
+  /** Cheap histogram estimates (every histogram refresh). */
+  entropyCheap: number[];
+  relativeEntropyCheap: number[];
+  /** Torus: (1/N)Σ cos 2πX₁ (NaN elsewhere). */
+  cosineMode: number[];
 }
+
+/** The accurate estimates recorded on one row. */
+export interface AccurateEntropyRow {
+  entropy: number;
+  entropyStdErr: number;
+  relativeEntropy: number;
+  relativeEntropyStdErr: number;
+  fisher: number;
+  fisherStdErr: number;
+  fisherBandwidth: number;
+}
+
+/** The cheap histogram estimates recorded on one row. */
+export interface CheapEntropyRow {
+  entropyCheap: number;
+  relativeEntropyCheap: number;
+  cosineMode?: number;
+}
+
+const ENTROPY_KEYS = ['entropy', 'entropyStdErr', 'relativeEntropy', 'relativeEntropyStdErr', 'fisher', 'fisherStdErr', 'fisherBandwidth', 'entropyCheap', 'relativeEntropyCheap', 'cosineMode'] as const;
 
 /** Points kept per curve before thinning (every other point dropped, the last kept). */
 export const MAX_POINTS = 4000;
 
 function emptyColumns(d: number): RunColumns {
   return {
-    t: [], step: [], energy: [], m4: [], nonFinite: [], entropy: [], relativeEntropy: [],
+    t: [], step: [], energy: [], m4: [], nonFinite: [],
+    entropy: [], entropyStdErr: [], relativeEntropy: [], relativeEntropyStdErr: [], fisher: [], fisherStdErr: [], fisherBandwidth: [],
+    entropyCheap: [], relativeEntropyCheap: [], cosineMode: [],
     momentum: Array.from({ length: d }, () => []),
     secondDiag: Array.from({ length: d }, () => []),
   };
 }
 
 function allArrays(c: RunColumns): number[][] {
-  return [c.t, c.step, c.energy, c.m4, c.nonFinite, c.entropy, c.relativeEntropy, ...c.momentum, ...c.secondDiag];
+  return [c.t, c.step, c.energy, c.m4, c.nonFinite, ...ENTROPY_KEYS.map((k) => c[k]), ...c.momentum, ...c.secondDiag];
 }
 
 export class TimeSeries {
@@ -54,8 +95,18 @@ export class TimeSeries {
   /** First recorded moments (the exact laws start from them). */
   first: MomentsRow | null = null;
   firstCompanion: MomentsRow | null = null;
+  /** Entropy estimates whose row has not been appended yet, by step. */
+  private readonly pending = new Map<number, Partial<AccurateEntropyRow & CheapEntropyRow>>();
+  /** Rows holding an accurate estimate (for tests and the charts). */
+  accurateCount = 0;
+  cheapCount = 0;
 
-  constructor(readonly d: 2 | 3) {
+  /**
+   * `relativeTo`: the reference of the cheap relative entropy. 'gaussian': H(M) = −(d/2) log(2πeT)
+   * of the isotropic Gaussian (the Maxwellian) with the row's mean and T = (E − |ū|²)/d;
+   * 'uniform' (torus): H(1) = 0.
+   */
+  constructor(readonly d: 2 | 3, private readonly relativeTo: 'gaussian' | 'uniform' = 'gaussian') {
     this.main = emptyColumns(d);
     this.companion = emptyColumns(d);
   }
@@ -67,8 +118,7 @@ export class TimeSeries {
     c.energy.push(m.energy);
     c.m4.push(m.m4);
     c.nonFinite.push(m.nonFinite);
-    c.entropy.push(NaN);
-    c.relativeEntropy.push(NaN);
+    for (const k of ENTROPY_KEYS) c[k].push(NaN);
     for (let k = 0; k < this.d; k++) {
       c.momentum[k].push(m.momentum[k]);
       c.secondDiag[k].push(m.secondMoment[k][k]);
@@ -91,6 +141,13 @@ export class TimeSeries {
     if (last !== undefined && row.step <= last) return;
     this.first ??= row;
     this.push(this.main, row);
+    const waiting = this.pending.get(row.step);
+    if (waiting) {
+      this.pending.delete(row.step);
+      this.write(row.step, waiting);
+    }
+    // Estimates for steps that never got a row (a readback that failed) are dropped.
+    for (const step of this.pending.keys()) if (step < row.step) this.pending.delete(step);
   }
 
   appendCompanion(row: MomentsRow): void {
@@ -100,13 +157,42 @@ export class TimeSeries {
     this.push(this.companion, row);
   }
 
-  /** For the diagnostics issue: entropy estimates at the sample with this step. */
-  setEntropy(step: number, entropy: number, relativeEntropy: number): void {
+  /** Records estimates on the row of this step (or holds them until that row is appended). */
+  private write(step: number, values: Partial<AccurateEntropyRow & CheapEntropyRow>): void {
     const k = this.main.step.lastIndexOf(step);
-    if (k < 0) return;
-    this.main.entropy[k] = entropy;
-    this.main.relativeEntropy[k] = relativeEntropy;
+    if (k < 0) {
+      const last = this.main.step[this.main.step.length - 1];
+      if (last === undefined || step > last) this.pending.set(step, { ...this.pending.get(step), ...values });
+      return;
+    }
+    for (const [key, v] of Object.entries(values) as [keyof AccurateEntropyRow | keyof CheapEntropyRow, number][]) {
+      this.main[key][k] = v;
+    }
+    if ('entropyCheap' in values && this.relativeTo === 'gaussian') {
+      const u2 = this.main.momentum.reduce((s, c) => s + c[k] ** 2, 0);
+      const T = (this.main.energy[k] - u2) / this.d;
+      this.main.relativeEntropyCheap[k] = T > 0 ? values.entropyCheap! + (this.d / 2) * Math.log(2 * Math.PI * Math.E * T) : NaN;
+    }
+    if ('entropy' in values) this.accurateCount++;
+    if ('entropyCheap' in values) this.cheapCount++;
     this.version++;
+  }
+
+  /** The accurate estimates (engine/diagnostics.ts) of the particles at this step. */
+  setAccurateEntropy(step: number, row: AccurateEntropyRow): void {
+    this.write(step, row);
+  }
+
+  /** The cheap histogram estimates of the particles at this step. */
+  setCheapEntropy(step: number, row: CheapEntropyRow): void {
+    this.write(step, row);
+  }
+
+  /** Moments of the row with this step (the cheap H(f|M) needs its temperature), or null. */
+  momentsAt(step: number): { energy: number; momentum: number[] } | null {
+    const k = this.main.step.lastIndexOf(step);
+    if (k < 0) return null;
+    return { energy: this.main.energy[k], momentum: this.main.momentum.map((c) => c[k]) };
   }
 
   get length(): number {
@@ -124,11 +210,12 @@ export class TimeSeries {
       axes.forEach((a, k) => (out[`${prefix}M_${a}${a}`] = c.secondDiag[k]));
       out[`${prefix}m4`] = c.m4;
       out[`${prefix}nonFinite`] = c.nonFinite;
-      out[`${prefix}entropy`] = c.entropy;
-      out[`${prefix}relativeEntropy`] = c.relativeEntropy;
       return out;
     };
-    return { ...cols(this.main, ''), ...(companionLabel && this.companion.t.length ? cols(this.companion, `${companionLabel}_`) : {}) };
+    // Entropy diagnostics: main run only.
+    const entropy: Record<string, number[]> = {};
+    for (const k of ENTROPY_KEYS) entropy[k] = this.main[k];
+    return { ...cols(this.main, ''), ...entropy, ...(companionLabel && this.companion.t.length ? cols(this.companion, `${companionLabel}_`) : {}) };
   }
 
   /** CSV with a comment header (the share link and the units). Empty cells for NaN. */

@@ -21,13 +21,22 @@ afterAll(async () => {
 });
 
 describe('classroom presets', () => {
-  it('the five presets of the issue exist and their links are clean', () => {
+  it('the presets of the issues exist and their links are clean', () => {
     expect(CLASSROOM_PRESETS.map((p) => p.name)).toEqual([
+      // Issue 3.
       'Maxwellian relaxation to equilibrium',
       'Anisotropic temperature relaxation',
       'BKW exact solution',
       'Coulomb collisions',
       'Conservative vs non-conservative noise',
+      // Issues 4 and 6.
+      'Entropy & chaos: BKW, 8 replicas',
+      // Issue 5.
+      'Lamb–Oseen vortex',
+      'Vortices of both signs',
+      'Keller–Segel, subcritical',
+      'Keller–Segel, supercritical',
+      'Torus: relaxation to uniform',
     ]);
     for (const p of CLASSROOM_PRESETS) {
       const { errors, unknown } = parseQuery(p.query.replace(/&compare=\w+/, ''));

@@ -25,14 +25,17 @@ const STAGING_SLOTS = 2;
 
 /** u32 counts: 4 1D histograms, the 2D density, 4 overflow counters (histogram.wgsl). */
 export const HISTOGRAM_WORDS = 4 * HIST_BINS + HEAT_BINS * HEAT_BINS + 4;
-const PARAMS_BYTES = 16;
+/** HistogramParams: count, d, vMax, speedMax, center and padding to 32 bytes. */
+const PARAMS_BYTES = 32;
 
-/** Ranges of the bins, in velocity units. */
+/** Ranges of the bins, in velocity (or position) units. */
 export interface HistogramRange {
-  /** Components and the 2D density cover [−vMax, vMax). */
+  /** Components and the 2D density cover [c − vMax, c + vMax), c = center (default 0). */
   vMax: number;
-  /** The speed covers [0, speedMax). */
+  /** The distance |v − c| (the speed when c = 0) covers [0, speedMax). */
   speedMax: number;
+  /** Centre c of the component ranges, the same on every axis: 0, or ½ for the torus cell [0, 1)^d. */
+  center?: number;
 }
 
 export interface Histograms {
@@ -81,20 +84,23 @@ export function binParticles(v: ArrayLike<number>, count: number, d: 2 | 3, rang
   const w = (2 * range.vMax) / B;
   const wh = (2 * range.vMax) / HEAT_BINS;
   const ws = range.speedMax / B;
+  const c0 = range.center ?? 0;
+  const lo = c0 - range.vMax;
   for (let k = 0; k < count; k++) {
     const o = (first + k) * 4;
     const x = v[o], y = v[o + 1], z = d === 3 ? v[o + 2] : 0;
     const comps = [x, y, z];
     for (let c = 0; c < d; c++) {
-      const b = binOf(comps[c], -range.vMax, w, B);
+      const b = binOf(comps[c], lo, w, B);
       if (b < B) words[c * B + b]++;
       else words[overflowBase + c]++;
     }
-    const bs = binOf(Math.sqrt(x * x + y * y + z * z), 0, ws, B);
+    const dz = d === 3 ? z - c0 : 0;
+    const bs = binOf(Math.sqrt((x - c0) ** 2 + (y - c0) ** 2 + dz * dz), 0, ws, B);
     if (bs < B) words[3 * B + bs]++;
     else words[overflowBase + 3]++;
-    const hx = binOf(x, -range.vMax, wh, HEAT_BINS);
-    const hy = binOf(y, -range.vMax, wh, HEAT_BINS);
+    const hx = binOf(x, lo, wh, HEAT_BINS);
+    const hy = binOf(y, lo, wh, HEAT_BINS);
     if (hx < HEAT_BINS && hy < HEAT_BINS) words[4 * B + hy * HEAT_BINS + hx]++;
   }
   return unpackHistograms(words, range, d, count, step);
@@ -185,6 +191,7 @@ export class HistogramPass {
     view.setUint32(4, this.d, true);
     view.setFloat32(8, range.vMax, true);
     view.setFloat32(12, range.speedMax, true);
+    view.setFloat32(16, range.center ?? 0, true);
     // Queue writes are ordered with submissions: this request's dispatch sees these values.
     this.device.queue.writeBuffer(this.params, 0, this.paramsData);
     const encoder = this.device.createCommandEncoder({ label: 'HistogramPass.encoder' });
