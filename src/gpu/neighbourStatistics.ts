@@ -113,6 +113,7 @@ export class NeighbourStatistics {
     first.copyBufferToBuffer(knn.distances, 0, distancesStaging, 0, knn.distanceBytes);
     device.queue.submit([first.finish()]);
     const [particlesRaw, distancesRaw] = await Promise.all([mapCopy(particlesStaging), mapCopy(distancesStaging)]);
+    if (this.destroyed) throw new Error('NeighbourStatistics: destroyed during a measurement');
     const particles = new Float32Array(particlesRaw);
     const bandwidths = bandwidthsOf(particles);
     kde.setBandwidths(bandwidths);
@@ -125,11 +126,18 @@ export class NeighbourStatistics {
     return { particles, k, distances: new Float32Array(distancesRaw), scoreSums, bandwidths: [...bandwidths] };
   }
 
+  /**
+   * Frees the buffers once no measurement is using them: one in flight stops at its next
+   * `destroyed` check (it never submits after that), so destroying a backend mid-measurement
+   * never submits destroyed buffers.
+   */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.input.destroy();
-    for (const pass of this.knnPasses.values()) pass.then((p) => p.destroy(), () => undefined);
-    this.kdePass?.then((p) => p.destroy(), () => undefined);
+    void this.tail.then(() => {
+      this.input.destroy();
+      for (const pass of this.knnPasses.values()) pass.then((p) => p.destroy(), () => undefined);
+      this.kdePass?.then((p) => p.destroy(), () => undefined);
+    });
   }
 }
