@@ -14,7 +14,7 @@
 import uPlot from 'uplot';
 import type { Noise } from '../physics/params';
 import { bkwM4, coulombCurve, exactM4, exactSecondMomentDiagonal, type SpreadLaw } from './references';
-import { FittedPlot, PLOT_THEMES, axis, drawPlotInto, type PlotTheme } from './plot';
+import { FittedPlot, PLOT_THEMES, axis, drawPlotGrid, type PlotTheme } from './plot';
 import type { RunColumns, TimeSeries } from './timeSeries';
 
 export interface CurveConfig {
@@ -229,18 +229,7 @@ export class CurveCharts {
 
   /** Draws the panels into a 2D context (PNG export), two per row; returns the height used. */
   drawInto(ctx: CanvasRenderingContext2D, x: number, y: number, width: number): number {
-    let cx = x, cy = y, rowH = 0;
-    for (const p of this.panels) {
-      const size = drawPlotInto(ctx, p.plot.plot, cx, cy, this.theme, p.title);
-      rowH = Math.max(rowH, size.height);
-      cx += size.width + 8;
-      if (cx + size.width > x + width) {
-        cx = x;
-        cy += rowH + 8;
-        rowH = 0;
-      }
-    }
-    return cy + rowH - y;
+    return drawPlotGrid(ctx, this.panels.map((p) => ({ plot: p.plot.plot, title: p.title })), x, y, width, this.theme);
   }
 
   private destroyPanels(): void {

@@ -22,7 +22,7 @@ import uPlot from 'uplot';
 import { bkwEntropy, bkwFisher, bkwKdeFisherLimits } from '../physics/references/bkw';
 import { maxwellianEntropy } from '../physics/references/maxwellian';
 import { scoreMatchingFisherGaussianLimit } from '../physics/estimators/fisher';
-import { FittedPlot, PLOT_THEMES, axis, drawPlotInto, type PlotTheme } from './plot';
+import { FittedPlot, PLOT_THEMES, axis, drawPlotGrid, type PlotTheme } from './plot';
 import { maxwellianOf, torusCosineRelativeEntropy } from './references';
 import type { TimeSeries } from './timeSeries';
 
@@ -312,18 +312,7 @@ export class EntropyCharts {
 
   /** Draws the charts into a 2D context (PNG export), side by side; returns the height used. */
   drawInto(ctx: CanvasRenderingContext2D, x: number, y: number, width: number): number {
-    let cx = x, cy = y, rowH = 0;
-    for (const ch of this.charts) {
-      const size = drawPlotInto(ctx, ch.plot.plot, cx, cy, this.theme, ch.title);
-      rowH = Math.max(rowH, size.height);
-      cx += size.width + 8;
-      if (cx + size.width > x + width) {
-        cx = x;
-        cy += rowH + 8;
-        rowH = 0;
-      }
-    }
-    return cy + rowH - y;
+    return drawPlotGrid(ctx, this.charts.map((ch) => ({ plot: ch.plot.plot, title: ch.title })), x, y, width, this.theme);
   }
 
   private destroyCharts(): void {

@@ -11,7 +11,7 @@ import uPlot from 'uplot';
 import { HIST_BINS, type Histograms, type HistogramRange } from '../gpu/passes/histogram';
 import { lambOseenRadialDensity } from '../physics/references/firstOrder';
 import { bkwComponentDensity, bkwSpeedDensity, gaussianDensity, maxwellianOf, maxwellianSpeedDensity } from './references';
-import { FittedPlot, PLOT_THEMES, axis, drawPlotInto, type PlotTheme } from './plot';
+import { FittedPlot, PLOT_THEMES, axis, drawPlotGrid, type PlotTheme } from './plot';
 
 export interface MarginalConfig {
   d: 2 | 3;
@@ -187,18 +187,8 @@ export class MarginalCharts {
       ctx.fillText(label, lx + 20, y);
       lx += 36 + ctx.measureText(label).width;
     }
-    let cx = x, cy = y + 20, rowH = 0;
-    for (const { plot, kind } of this.charts) {
-      const size = drawPlotInto(ctx, plot.plot, cx, cy, this.theme, `${this.title(kind)} density`, false);
-      rowH = Math.max(rowH, size.height);
-      cx += size.width + 8;
-      if (cx + size.width > x + width) {
-        cx = x;
-        cy += rowH + 8;
-        rowH = 0;
-      }
-    }
-    return cy + rowH - y;
+    const plots = this.charts.map(({ plot, kind }) => ({ plot: plot.plot, title: `${this.title(kind)} density` }));
+    return 20 + drawPlotGrid(ctx, plots, x, y + 20, width, this.theme, false);
   }
 
   private destroyCharts(): void {

@@ -129,3 +129,22 @@ export function drawPlotInto(ctx: CanvasRenderingContext2D, plot: uPlot, x: numb
   });
   return { width: c.width / (window.devicePixelRatio || 1), height: ly + 20 - y };
 }
+
+/**
+ * Draws plots left to right into a 2D context (PNG export), wrapping to a new row when the
+ * next one would not fit in `width`; returns the height used below `y`.
+ */
+export function drawPlotGrid(ctx: CanvasRenderingContext2D, items: readonly { plot: uPlot; title: string }[], x: number, y: number, width: number, theme: PlotTheme, legend = true): number {
+  let cx = x, cy = y, rowH = 0;
+  for (const item of items) {
+    const size = drawPlotInto(ctx, item.plot, cx, cy, theme, item.title, legend);
+    rowH = Math.max(rowH, size.height);
+    cx += size.width + 8;
+    if (cx + size.width > x + width) {
+      cx = x;
+      cy += rowH + 8;
+      rowH = 0;
+    }
+  }
+  return cy + rowH - y;
+}
