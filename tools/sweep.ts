@@ -3,12 +3,12 @@
  *   --quantity Q --out sweep.json [--engine webgpu|cpu] [--noises nanbu,fgm,kac] [--reference-n M]`
  * For each N: R replicas run to elapsed time T (steps = round(T/dt)), reduced to Q with its
  * standard error; then the weighted log–log slope. Q: mean-velocity-spread | pair-correlation |
- * marginal-l1 (src/engine/sweep.ts). With several --noises the output has one series per noise.
+ * marginal-l1 | pair-entropy (src/engine/sweep.ts). With several --noises the output has one series per noise.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CpuBackend } from '../src/engine/cpuBackend';
-import { exactMarginalReference, pooledMass, QUANTITY_HELP, SWEEP_QUANTITIES, sweepPoint, type MarginalReference, type SweepPoint, type SweepQuantity } from '../src/engine/sweep';
+import { exactMarginalReference, pooledMass, QUANTITY_HELP, SWEEP_QUANTITIES, sweepPoint, theoryRatesFor, estimatorFor, type MarginalReference, type SweepPoint, type SweepQuantity } from '../src/engine/sweep';
 import { fitLogLogSlope, meanVelocitySpreadExact, type SlopeFit } from '../src/physics/chaos';
 import { initialEnergy } from '../src/physics/init';
 import { parseQuery, toQuery, type Noise, type Params } from '../src/physics/params';
@@ -126,7 +126,8 @@ const out = {
   t,
   steps,
   engine: values.engine,
-  theoryRates: [{ label: 'O(1/N)', slope: -1 }, { label: 'O(1/√N)', slope: -0.5 }],
+  theoryRates: theoryRatesFor(quantity),
+  ...(estimatorFor(quantity, base) ? { estimator: estimatorFor(quantity, base) } : {}),
   ...(series.length === 1 ? { points: series[0].points, slope: series[0].slope, slopeStdErr: series[0].slopeStdErr, reference: series[0].reference, theory: series[0].theory } : {}),
   series,
 };

@@ -5,6 +5,7 @@
  */
 import { HIST_BINS, type HistogramRange, type Histograms } from '../gpu/passes/histogram';
 import { histogramEntropy, isotropicEntropyFromSpeeds, marginalEntropySum } from '../physics/estimators/histogramEntropy';
+import { pairEntropy, pairEntropyEstimator } from '../physics/estimators/pairEntropy';
 import type { Params } from '../physics/params';
 
 /** Cheap estimates are left out when more than this fraction of the particles fall outside the bins. */
@@ -104,4 +105,22 @@ export function cheapEntropy(p: Params, h: Histograms): { entropyCheap: number; 
   const product = marginalEntropySum(components, w, n, opts);
   const isotropic = isotropicEntropyFromSpeeds(coarse(h.speed), (merge * h.range.speedMax) / HIST_BINS, n, p.d, opts);
   return { entropyCheap: Math.max(product, isotropic), relativeEntropyCheap: NaN };
+}
+
+/** The live two-marginal entropy meter sums at most this many particles (measured ≈ 25–50 ms of float64 on the 2-core dev machine; it runs once a second). */
+export const LIVE_PAIR_ENTROPY_MAX_PARTICLES = 1 << 16;
+
+/**
+ * The live H(f₂|f₁⊗f₁) meter (physics/estimators/pairEntropy.ts) from a particle readback: all
+ * particles up to LIVE_PAIR_ENTROPY_MAX_PARTICLES, else the first ⌊max/R⌋ of each replica (still
+ * exchangeable particles of the same N-system: the estimate is unbiased, only noisier). Null with
+ * fewer than 3 replicas or a non-finite state.
+ */
+export function livePairEntropy(v: ArrayLike<number>, p: Params, t: number): { value: number; stdErr: number; t: number; estimator: string; perReplica: number } | null {
+  if (p.replicas < 3 || p.n < 2) return null;
+  const use = Math.max(2, Math.min(p.n, Math.floor(LIVE_PAIR_ENTROPY_MAX_PARTICLES / p.replicas)));
+  const { kind, description } = pairEntropyEstimator(p.model, p.d);
+  const e = pairEntropy(v, p.n, p.replicas, p.d, kind, use);
+  if (!Number.isFinite(e.value) || !Number.isFinite(e.stdErr)) return null;
+  return { value: e.value, stdErr: e.stdErr, t, estimator: description, perReplica: e.perReplica };
 }

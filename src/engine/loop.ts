@@ -37,7 +37,7 @@ import { EntropyCharts } from '../view/entropyCharts';
 import type { LiveChaos } from '../state/store';
 import { estimateEntropies } from './diagnostics';
 import { marginalL1, sweepReference } from './sweepExperiment';
-import { cheapEntropy, defaultEntropyEvery, histogramRangeFor, histogramRangeOf, niceCeil } from './liveDiagnostics';
+import { livePairEntropy, cheapEntropy, defaultEntropyEvery, histogramRangeFor, histogramRangeOf, niceCeil } from './liveDiagnostics';
 
 export { defaultEntropyEvery, histogramRangeOf, niceCeil };
 import { CloudView } from '../view/cloudView';
@@ -615,25 +615,27 @@ export class SimulationLoop {
         this.showHistogram(run, binParticles(run.backend.state, p.n * p.replicas, p.d, run.range, step));
       }
     }
-    // Live marginal L1 to the exact reference (chaos meters, R ≥ 3), about once a second.
+    // Live particle-based chaos meters (R ≥ 3), about once a second: the marginal L1 to the exact
+    // reference, and the two-marginal relative entropy.
     if (run.params.replicas >= 3 && !run.marginalPending && now - run.lastMarginalAt > MARGINAL_L1_EVERY_MS && this.store.getState().error === null) {
       const p = run.params;
-      const elapsed = this.timeAt(run, step) - run.t0;
-      const reference = sweepReference(p, elapsed);
+      const t = this.timeAt(run, step);
+      const reference = sweepReference(p, t - run.t0);
       run.lastMarginalAt = now;
-      if (reference) {
-        run.marginalPending = true;
-        run.backend.readParticles().then((v) => {
-          run.marginalPending = false;
-          if (this.run !== run || !run.chaos) return;
-          const l1 = marginalL1(v, p.n * p.replicas, reference);
-          run.chaos = { ...run.chaos, l1: { ...l1, reference: reference.name, t: elapsed + run.t0 }, l1Note: null };
-        }, () => {
-          run.marginalPending = false;
-        });
-      } else if (run.chaos) {
-        run.chaos = { ...run.chaos, l1: null, l1Note: 'No exact reference for the one-marginal with these parameters: use a large-N run as the reference in the N-sweep below (quantity marginal-l1).' };
-      }
+      run.marginalPending = true;
+      run.backend.readParticles().then((v) => {
+        run.marginalPending = false;
+        if (this.run !== run || !run.chaos) return;
+        const l1 = reference ? { ...marginalL1(v, p.n * p.replicas, reference), reference: reference.name, t } : null;
+        run.chaos = {
+          ...run.chaos,
+          l1,
+          l1Note: reference ? null : 'No exact reference for the one-marginal with these parameters: use a large-N run as the reference in the N-sweep below (quantity marginal-l1).',
+          pairEntropy: livePairEntropy(v, p, t),
+        };
+      }, () => {
+        run.marginalPending = false;
+      });
     }
   }
 
@@ -702,6 +704,7 @@ export class SimulationLoop {
       spreadExact: exactApplies ? { value: law.at(p.n, elapsed, energy0), law: law.law } : null,
       l1: run.chaos?.l1 ?? null,
       l1Note: run.chaos?.l1Note ?? null,
+      pairEntropy: run.chaos?.pairEntropy ?? null,
     };
   }
 

@@ -6,19 +6,33 @@
  */
 import { histogramL1, meanVelocitySpread, pairCovariance, type Estimate } from '../physics/chaos';
 import { initialTime } from '../physics/init';
+import { pairEntropy, pairEntropyEstimator } from '../physics/estimators/pairEntropy';
 import type { Params } from '../physics/params';
 import { bkwMarginal1D } from '../physics/references/bkw';
 import { secondMomentAt } from '../physics/references/maxwellian';
 import type { Backend } from './backend';
 
-export const SWEEP_QUANTITIES = ['mean-velocity-spread', 'pair-correlation', 'marginal-l1'] as const;
+export const SWEEP_QUANTITIES = ['mean-velocity-spread', 'pair-correlation', 'marginal-l1', 'pair-entropy'] as const;
 export type SweepQuantity = (typeof SWEEP_QUANTITIES)[number];
 
 export const QUANTITY_HELP: Record<SweepQuantity, string> = {
   'mean-velocity-spread': 'E|V̄(t) − V̄(0)|² across replicas: O(1/N), exact for γ = 0 (models.md §1.1)',
   'pair-correlation': 'Cov(|V¹|², |V²|²) from all pairs of each replica: 0 under chaos, O(1/N) here',
   'marginal-l1': 'L1 distance of the v_x one-marginal (pooled over replicas) to the reference, above the sampling noise floor',
+  'pair-entropy': 'two-marginal relative entropy H(f₂|f₁⊗f₁) to second order, from whitened low-order features of two particles of one replica: O(1/N²) in the sharp theory (models.md §4)',
 };
+
+/** What the quantity's estimator is, where it needs saying (the sweep's JSON `estimator`). */
+export function estimatorFor(quantity: SweepQuantity, p: Params): string | undefined {
+  return quantity === 'pair-entropy' ? pairEntropyEstimator(p.model, p.d).description : undefined;
+}
+
+/** The theory's rate lines drawn beside a sweep of `quantity` (models.md §4). */
+export function theoryRatesFor(quantity: SweepQuantity): { label: string; slope: number }[] {
+  return quantity === 'pair-entropy'
+    ? [{ label: 'O(1/N²) (sharp)', slope: -2 }, { label: 'O(1/N)', slope: -1 }]
+    : [{ label: 'O(1/N)', slope: -1 }, { label: 'O(1/√N)', slope: -0.5 }];
+}
 
 export interface MarginalReference {
   name: string;
@@ -95,6 +109,10 @@ export async function sweepPoint(backend: Backend, quantity: SweepQuantity, step
   if (quantity === 'pair-correlation') {
     const after = await backend.readMoments();
     return { n: p.n, ...pairCovariance(after.map((m) => ({ mean: m.energy, meanSquare: m.m4 })), p.n) };
+  }
+  if (quantity === 'pair-entropy') {
+    const e = pairEntropy(await backend.readParticles(), p.n, p.replicas, p.d, pairEntropyEstimator(p.model, p.d).kind);
+    return { n: p.n, value: e.value, stdErr: e.stdErr };
   }
   if (!reference) throw new Error('marginal-l1 needs a reference (exact or a large-N run)');
   const v = await backend.readParticles();

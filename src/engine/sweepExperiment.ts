@@ -29,7 +29,7 @@ import { meanSpreadLaw } from '../view/references';
 import type { Backend } from './backend';
 import { createBackend } from './createBackend';
 import {
-  QUANTITY_HELP, exactMarginalReference, pooledMass, sweepPoint,
+  QUANTITY_HELP, exactMarginalReference, pooledMass, sweepPoint, theoryRatesFor, estimatorFor,
   type MarginalReference, type SweepPoint, type SweepQuantity,
 } from './sweep';
 
@@ -62,6 +62,8 @@ export interface SweepOutput {
   params: Params;
   quantity: SweepQuantity;
   quantityHelp: string;
+  /** pair-entropy: the estimator, in words (engine/sweep.ts estimatorFor). */
+  estimator?: string;
   t: number;
   steps: number;
   engine: Backend['kind'];
@@ -364,7 +366,8 @@ export async function runSweep(gpu: GpuContext | null, req: SweepRequest, hooks:
     t: req.t,
     steps,
     engine,
-    theoryRates: [{ label: 'O(1/N)', slope: -1 }, { label: 'O(1/√N)', slope: -0.5 }],
+    theoryRates: theoryRatesFor(req.quantity),
+    ...(estimatorFor(req.quantity, base) ? { estimator: estimatorFor(req.quantity, base) } : {}),
     ...(series.length === 1 ? { points: series[0].points, slope: series[0].slope, slopeStdErr: series[0].slopeStdErr, reference: series[0].reference, theory: series[0].theory } : {}),
     series,
   };

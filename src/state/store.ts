@@ -119,6 +119,12 @@ export interface LiveChaos {
   l1: (MeterValue & { reference: string; t: number }) | null;
   /** Why there is no L1 meter (no exact reference for these parameters). */
   l1Note: string | null;
+  /**
+   * Two-marginal relative entropy H(f₂|f₁⊗f₁) to second order (physics/estimators/pairEntropy.ts),
+   * from a particle readback at time t; `estimator` says which features, `perReplica` how many
+   * particles of each replica entered it.
+   */
+  pairEntropy: (MeterValue & { t: number; estimator: string; perReplica: number }) | null;
 }
 
 /** Progress of a running N-sweep (engine/sweepExperiment.ts). */

@@ -7,7 +7,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { defaultEntropyEvery } from '../engine/liveDiagnostics';
 import { runSweep, sweepReference, validateSweep, type SweepOutput, type SweepRequest } from '../engine/sweepExperiment';
-import { QUANTITY_HELP, SWEEP_QUANTITIES, type SweepQuantity } from '../engine/sweep';
+import { QUANTITY_HELP, SWEEP_QUANTITIES, estimatorFor, type SweepQuantity } from '../engine/sweep';
 import type { Noise } from '../physics/params';
 import type { MeterValue } from '../state/store';
 import { SweepPlot } from '../view/sweepPlot';
@@ -109,6 +109,8 @@ function LiveMeters() {
     );
   }
   if (!chaos) return <div className="chaos-meters" data-testid="chaos-meters"><p className="muted">Waiting for the first moments…</p></div>;
+  // models.md §1.1 normalisation: recentred and rescaled Landau data (R^d) constrain d + 1 features.
+  const constraintFloor = params.model === 'landau' && params.normalize ? (params.d + 1) / (2 * (params.n - 1) ** 2) : null;
   const row = (label: React.ReactNode, value: string, note: React.ReactNode, testid: string) => (
     <tr data-testid={testid}><th scope="row">{label}</th><td className="num-cell">{value}</td><td className="note-cell">{note}</td></tr>
   );
@@ -126,6 +128,13 @@ function LiveMeters() {
             : null}
           {row(<>marginal L1 of {v}<sub>{v === 'v' ? 'x' : '1'}</sub> (pooled)</>, chaos.l1 ? pm(chaos.l1) : '—',
             chaos.l1 ? <>minus the sampling floor (so ≈ 0, even slightly negative, when they agree), to: {chaos.l1.reference}</> : <span data-testid="meter-l1-note">{chaos.l1Note ?? 'waiting for a particle readback…'}</span>, 'meter-l1')}
+          {row(<>H(f<sub>2</sub> | f<sub>1</sub> ⊗ f<sub>1</sub>)</>, chaos.pairEntropy ? pm(chaos.pairEntropy) : '—',
+            chaos.pairEntropy ? (
+              <>the two particles' mutual information, estimated as {chaos.pairEntropy.estimator}. O(1/N²) under chaos (sharp rate); ≈ 0, even slightly negative, for independent particles.
+                {constraintFloor !== null ? <> The exact constraints Σ{v} = 0 and Σ|{v}|² = N·E (Recentre &amp; rescale) alone give (d+1)/(2(N−1)²) = <b data-testid="meter-pair-entropy-floor">{fmt(constraintFloor)}</b> at t = 0; kac keeps Σ{v} = 0 exactly, so it stays above d/(2(N−1)²).</> : null}
+                {chaos.pairEntropy.perReplica < params.n ? <> From the first {chaos.pairEntropy.perReplica} particles of each replica (exchangeable, so unbiased; noisier).</> : null}
+                {' '}(at t = {chaos.pairEntropy.t.toFixed(4)})</>
+            ) : <>waiting for a particle readback…</>, 'meter-pair-entropy')}
         </tbody>
       </table>
     </div>
@@ -258,7 +267,8 @@ export function ChaosPanel() {
           ) : null}
         </fieldset>
         <p className="help">{QUANTITY_HELP[quantity]}. The run uses the current parameters (dt = {params.dt}: {Number(t) > 0 ? Math.round(Number(t) / params.dt) : '?'} steps) with fresh backends per point; the live run is paused meanwhile.
-          {quantity === 'marginal-l1' ? (exactRef ? <> Reference: <b>{exactRef.name}</b>.</> : <> No exact reference for these parameters: a large-N run (independent seed) is the reference.</>) : null}</p>
+          {quantity === 'marginal-l1' ? (exactRef ? <> Reference: <b>{exactRef.name}</b>.</> : <> No exact reference for these parameters: a large-N run (independent seed) is the reference.</>) : null}
+          {quantity === 'pair-entropy' ? <> Estimator: {estimatorFor(quantity, params)}.</> : null}</p>
         <div className="sweep-actions">
           <button type="submit" className="primary" data-action="sweep-run" disabled={running}>Run sweep</button>
           <button type="button" data-action="sweep-cancel" disabled={!running || sweep?.cancelRequested} onClick={cancel}>Cancel</button>
@@ -273,7 +283,7 @@ export function ChaosPanel() {
       </form>
       <div className="sweep-results">
         <div ref={plotHost} className="sweep-plot" data-testid="sweep-plot" />
-        {result ? <SweepTable out={result} /> : <p className="muted sweep-empty">No sweep yet: pick N values and press Run sweep. Expected: slope −1 (O(1/N)) for the pair correlation and the mean-velocity spread; −½ (O(1/√N)) for the marginal L1.</p>}
+        {result ? <SweepTable out={result} /> : <p className="muted sweep-empty">No sweep yet: pick N values and press Run sweep. Expected: slope −1 (O(1/N)) for the pair correlation and the mean-velocity spread; −½ (O(1/√N)) for the marginal L1; −2 (O(1/N²), sharp) for the pair entropy.</p>}
       </div>
     </section>
   );
@@ -301,7 +311,8 @@ function SweepTable({ out }: { out: SweepOutput }) {
           </li>
         ))}
       </ul>
-      <p className="muted">Theory rates: O(1/N) (slope −1) for correlations and O(k/N) local entropies; O(1/√N) (slope −½) for L1 distances of marginals.</p>
+      {out.estimator ? <p className="muted">Estimator: {out.estimator}.</p> : null}
+      <p className="muted">Theory rates drawn: {out.theoryRates.map((r) => `${r.label} (slope ${r.slope})`).join(', ')}. Correlations and the mean's spread are O(1/N); L1 distances of marginals O(1/√N); the two-marginal relative entropy O(1/N²) in the sharp theory (O(k/N) from sub-additivity).</p>
     </div>
   );
 }

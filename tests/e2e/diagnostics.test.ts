@@ -91,13 +91,22 @@ describe('entropy panel', () => {
 
 describe('propagation of chaos', () => {
   it('live meters with R ≥ 3, against the exact laws', async () => {
-    await waitFor(page, 'window.__mfl.snapshot.chaos !== null && window.__mfl.snapshot.chaos.l1 !== null', 30_000);
+    await waitFor(page, 'window.__mfl.snapshot.chaos !== null && window.__mfl.snapshot.chaos.l1 !== null && window.__mfl.snapshot.chaos.pairEntropy !== null', 30_000);
     await page.waitForTimeout(300);
     const meters = page.getByTestId('chaos-meters');
     expect(await meters.textContent()).toContain('across R = 4 replicas');
     expect(await page.getByTestId('meter-pair-energy').textContent()).toMatch(/±/);
     expect(await page.getByTestId('meter-spread-exact').count()).toBe(1);
     expect(await page.getByTestId('meter-l1').textContent()).toContain('BKW exact solution');
+    // Two-marginal relative entropy: a finite estimate with its SE, the estimator named, and the
+    // constraint value (d+1)/(2(N−1)²) of normalize=1 beside it.
+    const pe = (await snapshot(page)).chaos!.pairEntropy!;
+    expect(Number.isFinite(pe.value) && pe.stdErr > 0).toBe(true);
+    expect(pe.perReplica).toBe(96);
+    const text = (await page.getByTestId('meter-pair-entropy').textContent())!;
+    expect(text).toMatch(/±/);
+    expect(text).toContain('polynomials of degree ≤ 2');
+    expect(Number((await page.getByTestId('meter-pair-entropy-floor').textContent())!)).toBeCloseTo(4 / (2 * 95 ** 2), 6);
   });
 
   it('a tiny N-sweep completes: log–log plot, finite slope, tools/sweep.ts JSON; no leaked buffers', async () => {

@@ -53,3 +53,26 @@ describe('N-sweep, mean-velocity spread, γ = 0', () => {
     expect(Math.abs(pt.value + 6 / (n - 1))).toBeLessThan(4 * pt.stdErr + 0.15 * (6 / (n - 1)));
   });
 });
+
+describe('N-sweep, two-marginal relative entropy (kac, γ = 0)', () => {
+  it('decays as O(1/N²) (the sharp rate) and never drops below the momentum constraint’s d/(2(N−1)²)', async () => {
+    // kac conserves Σv exactly, so Cov(v_a¹, v_a²) = −Var(v_a)/(N−1) for all t and Bessel's
+    // inequality bounds the estimated ½ Σ C² below by d/(2(N−1)²) (physics/estimators/pairEntropy.ts).
+    const ns = [32, 64, 128];
+    const t = 0.25, s = Math.round(t / base.dt);
+    const points: SweepPoint[] = [];
+    for (const n of ns) points.push(await h.api.sweepPoint(toQuery({ ...base, n, noise: 'kac' }), s, 'pair-entropy'));
+    for (const pt of points) {
+      const floor = 3 / (2 * (pt.n - 1) ** 2);
+      console.log(`kac N = ${pt.n}: H(f₂|f₁⊗f₁) ≈ ${pt.value.toExponential(3)} ± ${pt.stdErr.toExponential(2)} (momentum floor ${floor.toExponential(3)}, with energy ${(4 / 3 * floor).toExponential(3)})`);
+      expect(pt.value).toBeGreaterThan(floor - 4 * pt.stdErr);
+    }
+    const fit = fitLogLogSlope(points);
+    // The sharp rate's finite-N form here is the constraints' 1/(N−1)², slope −2N/(N−1) ≈ −2.04.
+    const sharp = fitLogLogSlope(ns.map((n) => ({ n, value: 1 / (n - 1) ** 2, stdErr: 0 }))).slope;
+    console.log(`pair-entropy slope ${fit.slope.toFixed(3)} ± ${fit.slopeStdErr.toFixed(3)} (1/(N−1)²: ${sharp.toFixed(3)})`);
+    expect(Math.abs(fit.slope - sharp)).toBeLessThan(3 * fit.slopeStdErr);
+    // Power: the O(1/N) rate of the non-sharp bound is rejected.
+    expect(Math.abs(fit.slope + 1)).toBeGreaterThan(3 * fit.slopeStdErr);
+  });
+});

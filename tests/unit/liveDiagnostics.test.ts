@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { binParticles } from '../../src/gpu/passes/histogram';
-import { CHEAP_OVERFLOW_LIMIT, cheapEntropy, defaultEntropyEvery, histogramRangeFor, histogramRangeOf } from '../../src/engine/liveDiagnostics';
+import { CHEAP_OVERFLOW_LIMIT, LIVE_PAIR_ENTROPY_MAX_PARTICLES, cheapEntropy, defaultEntropyEvery, histogramRangeFor, histogramRangeOf, livePairEntropy } from '../../src/engine/liveDiagnostics';
 import { sweepReference } from '../../src/engine/sweepExperiment';
 import { parseQuery, type Params } from '../../src/physics/params';
 import { maxwellianEntropy } from '../../src/physics/references/maxwellian';
@@ -145,5 +145,32 @@ describe('entropy columns of the curves', () => {
     torus.setCheapEntropy(0, { entropyCheap: 0.1, relativeEntropyCheap: 0.1, cosineMode: 0.3 });
     expect(torus.main.relativeEntropyCheap[0]).toBe(0.1);
     expect(torus.main.cosineMode[0]).toBe(0.3);
+  });
+});
+
+describe('live two-marginal entropy meter', () => {
+  it('uses every particle up to the cap, then the first ⌊cap/R⌋ of each replica; null below 3 replicas or on NaN', () => {
+    const p = parseQuery('d=3&n=64&replicas=8').params;
+    const v = randomParticles(64, 8, 3, 7);
+    const small = livePairEntropy(v, p, 0.5)!;
+    expect(small.perReplica).toBe(64);
+    expect(small.t).toBe(0.5);
+    expect(small.estimator).toContain('v₁v₂');
+    const R = 4, n = LIVE_PAIR_ENTROPY_MAX_PARTICLES / 2; // N·R = 2 × cap
+    const big = livePairEntropy(randomParticles(n, R, 2, 8), parseQuery(`d=2&n=${n}&replicas=${R}`).params, 1)!;
+    expect(big.perReplica).toBe(LIVE_PAIR_ENTROPY_MAX_PARTICLES / R);
+    expect(Math.abs(big.value)).toBeLessThan(4 * big.stdErr); // independent particles
+    expect(livePairEntropy(v, { ...p, replicas: 2 }, 0)).toBeNull();
+    const bad = Float64Array.from(v);
+    bad[5] = Number.NaN;
+    expect(livePairEntropy(bad, p, 0)).toBeNull();
+  });
+
+  it('names position features for first-order systems and Fourier modes on the torus', () => {
+    const fo = parseQuery('model=first-order&d=2&n=32&replicas=4').params;
+    expect(livePairEntropy(randomParticles(32, 4, 2, 9), fo, 0)!.estimator).toContain('x₁x₂');
+    const to = parseQuery('model=torus&d=2&n=32&replicas=4').params;
+    const u = randomParticles(32, 4, 2, 10).map((x) => x - Math.floor(x));
+    expect(livePairEntropy(u, to, 0)!.estimator).toContain('cos 2πx₁');
   });
 });
