@@ -3,16 +3,16 @@
  *   --quantity Q --out sweep.json [--engine webgpu|cpu] [--noises nanbu,fgm,kac] [--reference-n M]`
  * For each N: R replicas run to elapsed time T (steps = round(T/dt)), reduced to Q with its
  * standard error; then the weighted log–log slope. Q: mean-velocity-spread | pair-correlation |
- * marginal-l1 | pair-entropy (src/engine/sweep.ts). With several --noises the output has one series per noise.
+ * marginal-l1 | pair-entropy (src/engine/sweep.ts). With several --noises the output has one
+ * series per noise. The sweep itself is the app's (src/engine/sweepExperiment.ts runSweep): in
+ * headless Chromium on WebGPU, or in Node on the float64 engine with --engine cpu.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CpuBackend } from '../src/engine/cpuBackend';
-import { exactMarginalReference, pooledMass, QUANTITY_HELP, SWEEP_QUANTITIES, sweepPoint, theoryRatesFor, estimatorFor, type MarginalReference, type SweepPoint, type SweepQuantity } from '../src/engine/sweep';
-import { fitLogLogSlope, meanVelocitySpreadExact, type SlopeFit } from '../src/physics/chaos';
-import { initialEnergy } from '../src/physics/init';
-import { parseQuery, toQuery, type Noise, type Params } from '../src/physics/params';
-import type { HeadlessApi } from '../src/headless/api';
+import { SWEEP_QUANTITIES, type SweepQuantity } from '../src/engine/sweep';
+import { runSweep, type SweepOutput, type SweepRequest } from '../src/engine/sweepExperiment';
+import { parseQuery, type Noise } from '../src/physics/params';
 import { headlessSession } from './browser';
 
 function fail(msg: string): never {
@@ -37,7 +37,7 @@ if (positionals.length !== 1) fail("usage: npm run sweep -- '<query>' --n 64,128
 const parsed = parseQuery(positionals[0].replace(/^.*\?/, ''));
 const problems = [...parsed.errors.map((e) => e.message), ...parsed.unknown.map((u) => `${u}: unknown parameter`)];
 if (problems.length) fail(`invalid parameters:\n  ${problems.join('\n  ')}`);
-const ns = values.n.split(',').map((x) => Number(x));
+const ns = values.n.split(',').map((x) => (/^\s*\d+\s*$/.test(x) ? Number(x) : NaN));
 if (ns.some((x) => !Number.isInteger(x) || x < 4 || x > 65536)) fail('--n: expected a comma-separated list of integers in [4, 65536]');
 const t = Number(values.t);
 if (!(t > 0)) fail(`--t: got "${values.t}", expected a positive elapsed time`);
@@ -49,87 +49,36 @@ if (!values.out) fail('--out is required');
 if (values.engine !== 'webgpu' && values.engine !== 'cpu') fail('--engine: expected webgpu or cpu');
 const noises = (values.noises ?? parsed.params.noise).split(',') as Noise[];
 if (noises.some((x) => !['nanbu', 'fgm', 'kac'].includes(x))) fail('--noises: expected a list of nanbu, fgm, kac');
-const base: Params = { ...parsed.params, replicas: R };
-const steps = Math.round(t / base.dt);
-for (const n of ns) if (n * R > 1 << 20) fail(`--replicas: n · replicas must be ≤ 1048576 (n = ${n})`);
+const referenceN = values['reference-n'] === undefined ? undefined : Number(values['reference-n']);
+if (referenceN !== undefined && (!Number.isInteger(referenceN) || referenceN < 4 || referenceN > 65536)) fail('--reference-n: expected an integer in [4, 65536]');
 
-const session = values.engine === 'webgpu' ? await headlessSession() : null;
-const api = (name: keyof HeadlessApi, ...args: unknown[]) =>
-  session!.page.evaluate(([f, a]) => (window as unknown as { mfl: Record<string, (...x: unknown[]) => unknown> }).mfl[f as string](...(a as unknown[])), [name, args] as const);
-
-async function point(p: Params, reference?: MarginalReference): Promise<SweepPoint> {
-  if (session) return (await api('sweepPoint', toQuery(p), steps, quantity, reference)) as SweepPoint;
-  return sweepPoint(new CpuBackend(p), quantity, steps, reference);
-}
-
-async function referenceFor(p: Params): Promise<MarginalReference> {
-  const exact = exactMarginalReference(p, t);
-  if (exact) return exact;
-  const nRef = Number(values['reference-n'] ?? 4 * Math.max(...ns));
-  const rRef = Math.max(1, Math.min(R, Math.floor((1 << 20) / nRef)));
-  const q: Params = { ...p, n: nRef, replicas: rRef, seed: (p.seed + 7919) >>> 0 };
-  const L = 5 * Math.sqrt(initialEnergy(p) / p.d + (p.init === 'bimaxwellian' ? p.shift ** 2 : 0));
-  const binEdges = Array.from({ length: 61 }, (_, k) => -L + (2 * L * k) / 60);
-  const mass = session ? ((await api('pooledMass', toQuery(q), steps, binEdges)) as number[]) : await (async () => {
-    const b = new CpuBackend(q);
-    b.step(steps);
-    const { pooledMass: pm } = await import('../src/engine/sweep');
-    return pm(await b.readParticles(), q.n * q.replicas, binEdges);
-  })();
-  return { name: `large-N run (N = ${nRef}, R = ${rRef}, independent seed) — no exact solution is known for these parameters`, binEdges, mass };
-}
-
-interface Series {
-  noise: Noise;
-  points: SweepPoint[];
-  slope: number;
-  slopeStdErr: number;
-  reference?: string;
-  theory?: { points: { n: number; value: number }[]; slope: number };
-  fitError?: string;
-}
-
-const series: Series[] = [];
+/** A series' name: the noise system (Landau) or the model (its one system). */
+const label = (noise: Noise) => (parsed.params.model === 'landau' ? noise : parsed.params.model);
+const req: SweepRequest = { base: parsed.params, ns, t, replicas: R, quantity, noises, referenceN };
+let out: SweepOutput;
 try {
-  for (const noise of noises) {
-    const p0: Params = { ...base, noise };
-    const reference = quantity === 'marginal-l1' ? await referenceFor(p0) : undefined;
-    const points: SweepPoint[] = [];
-    for (const n of ns) {
-      const pt = await point({ ...p0, n }, reference);
-      points.push(pt);
-      console.log(`${noise} N=${n}: ${quantity} = ${pt.value.toExponential(3)} ± ${pt.stdErr.toExponential(2)}`);
-    }
-    let fit: SlopeFit | null = null;
-    let fitError: string | undefined;
+  if (values.engine === 'webgpu') {
+    const session = await headlessSession();
     try {
-      fit = fitLogLogSlope(points);
-    } catch (e) {
-      fitError = (e as Error).message;
+      await session.page.exposeFunction('mflSweepLog', (line: string) => console.log(line));
+      out = await session.page.evaluate((r) => (window as unknown as { mfl: { sweep(x: SweepRequest): Promise<SweepOutput> } }).mfl.sweep(r), req);
+    } finally {
+      await session.close();
     }
-    const s: Series = { noise, points, slope: fit?.slope ?? Number.NaN, slopeStdErr: fit?.slopeStdErr ?? Number.NaN, reference: reference?.name, fitError };
-    if (quantity === 'mean-velocity-spread' && base.model === 'landau' && base.gamma === 0 && noise !== 'kac' && base.normalize) {
-      const tp = ns.map((n) => ({ n, value: meanVelocitySpreadExact(base.d, n, initialEnergy(base), t) }));
-      s.theory = { points: tp, slope: fitLogLogSlope(tp.map((x) => ({ ...x, stdErr: 0 }))).slope };
-    }
-    console.log(`${noise}: slope ${s.slope.toFixed(3)} ± ${s.slopeStdErr.toFixed(3)}${s.theory ? ` (exact law: ${s.theory.slope.toFixed(3)})` : ''}${fitError ? ` (${fitError})` : ''}`);
-    series.push(s);
+  } else {
+    out = await runSweep({ kind: 'cpu', create: async (p) => new CpuBackend(p) }, req, {
+      cpuMaxN: Infinity,
+      onPoint: (noise, pt) => console.log(`${label(noise)} N=${pt.n}: ${quantity} = ${pt.value.toExponential(3)} ± ${pt.stdErr.toExponential(2)}`),
+    });
   }
-} finally {
-  await session?.close();
+} catch (e) {
+  // runSweep's validation names the field (N list, t, replicas, …), the rest is a failed run.
+  fail(`sweep failed: ${e instanceof Error ? e.message : String(e)}`);
 }
-
-const out = {
-  params: base,
-  quantity,
-  quantityHelp: QUANTITY_HELP[quantity],
-  t,
-  steps,
-  engine: values.engine,
-  theoryRates: theoryRatesFor(quantity),
-  ...(estimatorFor(quantity, base) ? { estimator: estimatorFor(quantity, base) } : {}),
-  ...(series.length === 1 ? { points: series[0].points, slope: series[0].slope, slopeStdErr: series[0].slopeStdErr, reference: series[0].reference, theory: series[0].theory } : {}),
-  series,
-};
+for (const s of out.series) {
+  console.log(`${label(s.noise)}: slope ${s.slope.toFixed(3)} ± ${s.slopeStdErr.toFixed(3)}${s.theory ? ` (exact law: ${s.theory.slope.toFixed(3)})` : ''}${s.fitError ? ` (${s.fitError})` : ''}`);
+  if (s.reference) console.log(`  reference: ${s.reference}`);
+}
+if (out.estimator) console.log(`estimator: ${out.estimator}`);
 writeFileSync(values.out, JSON.stringify(out, null, 1));
 console.log(`wrote ${values.out}`);

@@ -19,7 +19,6 @@
  * - the exact law of the mean's spread where one is known (view/references.ts meanSpreadLaw:
  *   Landau γ = 0 nanbu/fgm as in tools, and first-order systems with equal weights, 2dσt/N).
  */
-import type { GpuContext } from '../gpu/device';
 import { fitLogLogSlope, histogramL1, type SlopeFit } from '../physics/chaos';
 import { initialEnergy } from '../physics/init';
 import { lambOseenVariance, isLambOseen } from '../physics/references/firstOrder';
@@ -27,7 +26,6 @@ import { cosineModeRate } from '../physics/references/torus';
 import type { Noise, Params } from '../physics/params';
 import { meanSpreadLaw } from '../view/references';
 import type { Backend } from './backend';
-import { createBackend } from './createBackend';
 import {
   QUANTITY_HELP, exactMarginalReference, pooledMass, sweepPoint, theoryRatesFor, estimatorFor,
   type MarginalReference, type SweepPoint, type SweepQuantity,
@@ -93,7 +91,11 @@ export interface SweepProgress {
 
 export interface SweepHooks {
   onProgress?: (p: SweepProgress) => void;
+  /** Called when a point is measured (the CLI prints it). */
+  onPoint?: (noise: Noise, point: SweepPoint) => void;
   signal?: AbortSignal;
+  /** validateSweep's cpuMaxN (default CPU_SWEEP_MAX_N). */
+  cpuMaxN?: number;
 }
 
 /** Thrown inside a point when the sweep is cancelled. */
@@ -108,8 +110,12 @@ const MAX_TOTAL = 1 << 20;
 /** CPU engine (no WebGPU): float64 on the main thread, so small runs only. */
 export const CPU_SWEEP_MAX_N = 512;
 
-/** Problems with a request, one message per problem naming the field (empty: valid). */
-export function validateSweep(req: SweepRequest, engine: Backend['kind']): string[] {
+/**
+ * Problems with a request, one message per problem naming the field (empty: valid). `cpuMaxN`:
+ * the largest N for the CPU engine (the page's main thread: CPU_SWEEP_MAX_N; the Node runner
+ * passes Infinity).
+ */
+export function validateSweep(req: SweepRequest, engine: Backend['kind'], cpuMaxN = CPU_SWEEP_MAX_N): string[] {
   const errors: string[] = [];
   if (!req.ns.length) errors.push('N list: give at least two values of N, e.g. 64,128,256');
   if (req.ns.some((x) => !Number.isInteger(x) || x < 4 || x > 65536)) errors.push('N list: expected integers in [4, 65536], comma separated');
@@ -121,14 +127,14 @@ export function validateSweep(req: SweepRequest, engine: Backend['kind']): strin
   for (const n of req.ns) if (n * req.replicas > MAX_TOTAL) errors.push(`replicas: N · R must be ≤ ${MAX_TOTAL} (N = ${n}, R = ${req.replicas})`);
   if (!req.noises.length) errors.push('noise systems: pick at least one');
   if (req.quantity === 'mean-velocity-spread' && req.base.model === 'torus') {
-    errors.push('quantity: mean-velocity-spread has no meaning on the torus (the mean of wrapped positions); use pair-correlation or marginal-l1');
+    errors.push('quantity: mean-velocity-spread has no meaning on the torus (the mean of wrapped positions); use pair-correlation, marginal-l1 or pair-entropy');
   }
   if (req.referenceN !== undefined && (!Number.isInteger(req.referenceN) || req.referenceN < 4 || req.referenceN > 65536)) {
     errors.push('reference N: expected an integer in [4, 65536]');
   }
   if (engine === 'cpu') {
-    const big = req.ns.filter((n) => n > CPU_SWEEP_MAX_N);
-    if (big.length) errors.push(`N list: the CPU engine (no WebGPU here) runs N ≤ ${CPU_SWEEP_MAX_N}; got ${big.join(', ')}`);
+    const big = req.ns.filter((n) => n > cpuMaxN);
+    if (big.length) errors.push(`N list: the CPU engine (no WebGPU here) runs N ≤ ${cpuMaxN}; got ${big.join(', ')}`);
   }
   return errors;
 }
@@ -258,10 +264,19 @@ function chunkFor(kind: Backend['kind'], steps: number, n: number, replicas: num
   return kind === 'cpu' ? Math.max(1, Math.min(even, Math.floor(2e6 / (n * n * replicas)))) : even;
 }
 
+/**
+ * Where the runs come from: createBackend with the page's GPU (or none: the CPU engine), or, in
+ * Node, CpuBackend directly (which keeps the WGSL imports out of tools/sweep.ts --engine cpu).
+ */
+export interface BackendFactory {
+  kind: Backend['kind'];
+  create(p: Params): Promise<Backend>;
+}
+
 /** Runs the sweep; resolves with the JSON of tools/sweep.ts (partial, `cancelled`, if cancelled). */
-export async function runSweep(gpu: GpuContext | null, req: SweepRequest, hooks: SweepHooks = {}): Promise<SweepOutput> {
-  const engine: Backend['kind'] = gpu ? 'webgpu' : 'cpu';
-  const problems = validateSweep(req, engine);
+export async function runSweep(backends: BackendFactory, req: SweepRequest, hooks: SweepHooks = {}): Promise<SweepOutput> {
+  const engine = backends.kind;
+  const problems = validateSweep(req, engine, hooks.cpuMaxN);
   if (problems.length) throw new Error(problems.join('; '));
   const base: Params = { ...req.base, replicas: req.replicas, temp: [...req.base.temp] };
   const steps = Math.round(req.t / base.dt);
@@ -290,7 +305,7 @@ export async function runSweep(gpu: GpuContext | null, req: SweepRequest, hooks:
       overall: totalWork ? (doneWork + (work * taken) / Math.max(1, steps)) / totalWork : 1,
     });
     report();
-    const inner = await createBackend(gpu, p);
+    const inner = await backends.create(p);
     const b = new ChunkedBackend(inner, chunkFor(inner.kind, steps, p.n, p.replicas), (c) => {
       taken += c;
       report();
@@ -331,6 +346,7 @@ export async function runSweep(gpu: GpuContext | null, req: SweepRequest, hooks:
         const pt = await runOne({ ...p0, n }, `${base.model === 'landau' ? noise : base.model}: N = ${n} (point ${pointIndex} of ${pointCount})`, noise, pointWork(n),
           (b) => sweepPoint(b, req.quantity, steps, reference));
         s.points.push(pt);
+        hooks.onPoint?.(noise, pt);
       }
     }
   } catch (e) {

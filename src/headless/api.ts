@@ -12,7 +12,8 @@ import { estimateEntropies, type EntropyEstimates, type EntropyOptions } from '.
 import { parseQuery, type Params } from '../physics/params';
 import type { RngKind } from '../physics/rng';
 import { benchLandau, type BenchRequest, type BenchRow } from './bench';
-import { pooledMass, sweepPoint, type MarginalReference, type SweepPoint, type SweepQuantity } from '../engine/sweep';
+import { sweepPoint, type SweepPoint, type SweepQuantity } from '../engine/sweep';
+import { runSweep, type SweepOutput, type SweepRequest } from '../engine/sweepExperiment';
 
 let gpuPromise: Promise<GpuContext | { error: string }> | null = null;
 const validationErrors: string[] = [];
@@ -153,16 +154,24 @@ export const headlessApi = {
     });
   },
 
-  /** One point of an N-sweep (tools/sweep.ts): a fresh run of `steps` steps, reduced to the quantity. */
-  async sweepPoint(query: string, steps: number, quantity: SweepQuantity, reference?: MarginalReference): Promise<SweepPoint> {
-    return withBackend(query, undefined, (b) => sweepPoint(b, quantity, steps, reference));
+  /** One point of an N-sweep: a fresh run of `steps` steps, reduced to the quantity (GPU tests). */
+  async sweepPoint(query: string, steps: number, quantity: SweepQuantity): Promise<SweepPoint> {
+    return withBackend(query, undefined, (b) => sweepPoint(b, quantity, steps));
   },
 
-  /** Pooled v_x bin masses after `steps` steps: the large-N reference of a marginal-l1 sweep. */
-  async pooledMass(query: string, steps: number, binEdges: number[]): Promise<number[]> {
-    return withBackend(query, undefined, async (b) => {
-      b.step(steps);
-      return pooledMass(await b.readParticles(), b.params.n * b.params.replicas, binEdges);
+  /**
+   * `npm run sweep`: the app's N-sweep (engine/sweepExperiment.ts runSweep) on this page's GPU.
+   * Progress and measured points go to `window.mflSweepLog` when the runner exposes it.
+   */
+  async sweep(req: SweepRequest): Promise<SweepOutput> {
+    const log = (window as unknown as { mflSweepLog?: (line: string) => void }).mflSweepLog;
+    let last = '';
+    const g = await gpu();
+    return runSweep({ kind: 'webgpu', create: (p) => WebGpuBackend.create(g, p) }, req, {
+      onProgress: (p) => {
+        if (p.label !== last) log?.((last = p.label));
+      },
+      onPoint: (noise, pt) => log?.(`${noise} N=${pt.n}: ${req.quantity} = ${pt.value.toExponential(3)} ± ${pt.stdErr.toExponential(2)}`),
     });
   },
 

@@ -6,6 +6,7 @@
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { defaultEntropyEvery } from '../engine/liveDiagnostics';
+import { createBackend } from '../engine/createBackend';
 import { runSweep, sweepReference, validateSweep, type SweepOutput, type SweepRequest } from '../engine/sweepExperiment';
 import { QUANTITY_HELP, SWEEP_QUANTITIES, estimatorFor, type SweepQuantity } from '../engine/sweep';
 import type { Noise } from '../physics/params';
@@ -208,7 +209,8 @@ export function ChaosPanel() {
     let lastReport = 0;
     store.setState({ playing: false, sweep: { running: true, label: 'starting…', pointFraction: 0, overall: 0, cancelRequested: false } });
     try {
-      const out = await runSweep(loop.gpuContext, req, {
+      const gpu = loop.gpuContext;
+      const out = await runSweep({ kind: gpu ? 'webgpu' : 'cpu', create: (p) => createBackend(gpu, p) }, req, {
         signal: ac.signal,
         onProgress: (p) => {
           const now = performance.now();
