@@ -9,6 +9,9 @@
 override D: u32 = 3u;      // velocity dimension, 2 or 3
 override NOISE: u32 = 0u;  // 0 nanbu, 1 fgm, 2 kac
 override WG: u32 = 128u;    // workgroup size = tile length; set from STEP_WORKGROUP (landauStep.ts)
+// N is a multiple of WG: every partner slot holds a particle, so the tile weights (0 past N) are
+// all 1 and the hot loop skips their load and multiply (landauStep.ts sets it from N).
+override FULL_TILES: bool = false;
 
 @group(0) @binding(0) var<uniform> P: StepParams;
 @group(0) @binding(1) var<storage, read> particlesIn: array<vec4f>;   // velocities at step k
@@ -19,7 +22,7 @@ override WG: u32 = 128u;    // workgroup size = tile length; set from STEP_WORKG
 
 struct PairSums {
   drift: vec3f, // sum_j -alpha z  (times 2(d-1)/N gives (2/N) sum_j b)
-  diag: vec3f,  // sum_j alpha (|z|^2 - z_c^2): diagonal of N*Abar (nanbu)
+  diag: vec3f,  // sum_j alpha (|z|^2 - z_c^2) = sum_j alpha (sum of the other z_c'^2): diagonal of N*Abar (nanbu)
   offd: vec3f,  // sum_j -alpha (z_x z_y, z_y z_z, z_z z_x): off-diagonal of N*Abar (nanbu)
   noise: vec3f, // sum_j (+/-) a^(1/2)(z) xi_ij (fgm, kac)
 }
@@ -53,7 +56,9 @@ fn pairSums(i: u32, lid: u32, replica: u32, vi: vec3f) -> PairSums {
   let sw = streamWordOf(select(STREAM_PAIR_ORDERED, STREAM_PAIR_UNORDERED, NOISE == 2u), replica);
   // Per-lane partial sums over the four partners of each vec4 (reduced after the sweep).
   var dX = vec4f(0.0); var dY = vec4f(0.0); var dZ = vec4f(0.0);
-  var aXX = vec4f(0.0); var aYY = vec4f(0.0); var aZZ = vec4f(0.0);
+  // nanbu: q_c = sum alpha z_c^2 and the off-diagonal sums; the diagonal of N*Abar is
+  // alpha(|z|^2 - z_c^2) = the other two q's (exact, no cancellation, fewer operations per pair).
+  var qX = vec4f(0.0); var qY = vec4f(0.0); var qZ = vec4f(0.0);
   var aXY = vec4f(0.0); var aYZ = vec4f(0.0); var aZX = vec4f(0.0);
   for (var t0 = 0u; t0 < n; t0 += WG) {
     stagePartnerTile(t0, lid, base, n, false);
@@ -63,12 +68,12 @@ fn pairSums(i: u32, lid: u32, replica: u32, vi: vec3f) -> PairSums {
       let zy = vi.y - tileY[k];
       let zz = vi.z - tileZ[k];
       let r2 = zx * zx + zy * zy + zz * zz;
-      let al = alphaOf4(r2, P.gamma, P.eps2) * tileW[k];
+      var al = alphaOf4(r2, P.gamma, P.eps2);
+      if (!FULL_TILES) { al *= tileW[k]; }
       let ax = al * zx; let ay = al * zy; let az = al * zz;
       dX -= ax; dY -= ay; dZ -= az;
       if (NOISE == 0u) {
-        let ar2 = al * r2;
-        aXX += ar2 - ax * zx; aYY += ar2 - ay * zy; aZZ += ar2 - az * zz;
+        qX += ax * zx; qY += ay * zy; qZ += az * zz;
         aXY -= ax * zy; aYZ -= ay * zz; aZX -= az * zx;
       } else {
         for (var c = 0u; c < 4u; c++) {
@@ -88,7 +93,8 @@ fn pairSums(i: u32, lid: u32, replica: u32, vi: vec3f) -> PairSums {
     workgroupBarrier();
   }
   s.drift = vec3f(hsum(dX), hsum(dY), hsum(dZ));
-  s.diag = vec3f(hsum(aXX), hsum(aYY), hsum(aZZ));
+  let q = vec3f(hsum(qX), hsum(qY), hsum(qZ));
+  s.diag = vec3f(q.y + q.z, q.x + q.z, q.x + q.y); // d = 2: z_z = 0, so q.z = 0
   s.offd = vec3f(hsum(aXY), hsum(aYZ), hsum(aZX));
   if (D == 2u) { s.diag.z = 0.0; }
   return s;

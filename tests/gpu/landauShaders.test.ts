@@ -73,32 +73,41 @@ function paramsFor(c: (typeof configs)[number], noise: Params['noise'], n: numbe
   return { ...defaultParams(), ...c, noise, n, replicas, dt: 0.003, seed: 77, rng, temp: [1] };
 }
 
+/** The pair pass on random float32 velocities (one duplicated) against the float64 pair sums. */
+async function checkPairPass(c: (typeof configs)[number], noise: Params['noise'], n: number): Promise<void> {
+  const replicas = 2, step = 5;
+  const p = paramsFor(c, noise, n, replicas);
+  const v = toF32(randomParticles(n, replicas, c.d, 1000 + c.d * 10 + noise.length));
+  // Duplicate one particle: coincident velocities (z = 0 for j ≠ i) must be handled.
+  for (let q = 0; q < 4; q++) v[7 * 4 + q] = v[3 * 4 + q];
+  const gpu = await h.api.pairTerms(toQuery(p), Array.from(v), step);
+  const drift: number[] = [], gdrift: number[] = [], abar: number[] = [], gabar: number[] = [], noiseRef: number[] = [], gnoise: number[] = [];
+  for (let r = 0; r < replicas; r++) {
+    for (let i = 0; i < n; i++) {
+      const t = pairTerms(v, r * n, r, i, p, step);
+      const o = (r * n + i) * 16;
+      for (let q = 0; q < 3; q++) {
+        drift.push(t.drift[q]); gdrift.push(gpu[o + q]);
+        abar.push(t.abar[q], t.abar[q + 3]); gabar.push(gpu[o + 4 + q], gpu[o + 8 + q]);
+        noiseRef.push(t.noiseSum[q]); gnoise.push(gpu[o + 12 + q]);
+      }
+    }
+  }
+  expect(relMaxError(gdrift, drift)).toBeLessThan(TOL);
+  if (noise === 'nanbu') expect(relMaxError(gabar, abar)).toBeLessThan(TOL);
+  else expect(relMaxError(gnoise, noiseRef)).toBeLessThan(TOL);
+}
+
 describe('landau_step.wgsl pair pass (pairTerms) vs float64', () => {
   for (const c of configs) {
     for (const noise of ['nanbu', 'fgm', 'kac'] as const) {
-      it(`d=${c.d} γ=${c.gamma} ε=${c.eps} ${noise}: drift, Ā and pair-noise sums`, async () => {
-        const n = 150, replicas = 2, step = 5;
-        const p = paramsFor(c, noise, n, replicas);
-        const v = toF32(randomParticles(n, replicas, c.d, 1000 + c.d * 10 + noise.length));
-        // Duplicate one particle: coincident velocities (z = 0 for j ≠ i) must be handled.
-        for (let q = 0; q < 4; q++) v[7 * 4 + q] = v[3 * 4 + q];
-        const gpu = await h.api.pairTerms(toQuery(p), Array.from(v), step);
-        const drift: number[] = [], gdrift: number[] = [], abar: number[] = [], gabar: number[] = [], noiseRef: number[] = [], gnoise: number[] = [];
-        for (let r = 0; r < replicas; r++) {
-          for (let i = 0; i < n; i++) {
-            const t = pairTerms(v, r * n, r, i, p, step);
-            const o = (r * n + i) * 16;
-            for (let q = 0; q < 3; q++) {
-              drift.push(t.drift[q]); gdrift.push(gpu[o + q]);
-              abar.push(t.abar[q], t.abar[q + 3]); gabar.push(gpu[o + 4 + q], gpu[o + 8 + q]);
-              noiseRef.push(t.noiseSum[q]); gnoise.push(gpu[o + 12 + q]);
-            }
-          }
-        }
-        expect(relMaxError(gdrift, drift)).toBeLessThan(TOL);
-        if (noise === 'nanbu') expect(relMaxError(gabar, abar)).toBeLessThan(TOL);
-        else expect(relMaxError(gnoise, noiseRef)).toBeLessThan(TOL);
-      });
+      it(`d=${c.d} γ=${c.gamma} ε=${c.eps} ${noise}: drift, Ā and pair-noise sums`, () => checkPairPass(c, noise, 150));
+    }
+  }
+  // N a multiple of the workgroup: the FULL_TILES pipelines (no tile weights).
+  for (const c of [configs[1], configs[4], configs[7]]) {
+    for (const noise of ['nanbu', 'fgm', 'kac'] as const) {
+      it(`d=${c.d} γ=${c.gamma} ${noise}, N = 256 (full tiles)`, () => checkPairPass(c, noise, 256));
     }
   }
 

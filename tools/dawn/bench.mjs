@@ -9,7 +9,7 @@
  *
  * It reproduces what the app does (src/gpu/passes/pairStepPass.ts, src/engine/webgpuBackend.ts):
  * the same composed WGSL (shaders/landau_step.wgsl + its includes, exported by exportShaders.ts),
- * the same override constants (WG, D, NOISE, GAMMA_MODE, RNG_KIND), the same explicit bind group
+ * the same override constants (WG, D, NOISE, GAMMA_MODE, RNG_KIND, FULL_TILES), the same explicit bind group
  * layouts (0: uniform StepParams with a dynamic offset into a ring of 256-byte slots, 1: read-only
  * storage particles, 2: storage particlesOut / 3: storage terms), the same dispatch
  * (ceil(N / WG), R), one compute pass per step and STEPS_PER_SUBMIT steps per submission, each
@@ -314,7 +314,7 @@ for (const { n, replicas } of parseSizes(opt.n)) {
     for (const gamma of opt.gamma.split(',').map(Number)) {
       const uniformsFor = (step) => ({ n, replicas, step, seed, dt, gamma, eps2: eps * eps, invN: 1 / n });
       for (const noise of opt.noise.split(',')) {
-        const constants = { WG: wg, D: d, NOISE: NOISE[noise], GAMMA_MODE: gammaMode(gamma), RNG_KIND: opt.rng === 'pcg4d' ? 0 : 1 };
+        const constants = { WG: wg, D: d, NOISE: NOISE[noise], GAMMA_MODE: gammaMode(gamma), RNG_KIND: opt.rng === 'pcg4d' ? 0 : 1, FULL_TILES: n % wg === 0 ? 1 : 0 };
         const [termsPipe, stepPipe] = await Promise.all([
           pipeline(termsPipelineLayout, 'pairTerms', constants),
           pipeline(stepPipelineLayout, noise === 'nanbu' ? 'stepNanbu' : 'stepPairNoise', constants),

@@ -11,13 +11,7 @@ OUT=${OUT:-.gpubench/out}
 mkdir -p "$OUT"
 what=${1:-all}
 
-xz -d -c .gpubench/node.xz > /tmp/node && chmod +x /tmp/node || exit 2
-if ! ldconfig -p | grep -q libvulkan.so.1; then
-  for f in .gl/*.deb; do dpkg -x "$f" /; done
-  ldconfig
-fi
-icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-[ -f "$icd" ] && export VK_DRIVER_FILES=$icd
+. tools/dawn/setup.sh
 nvidia-smi -L
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,power.limit --format=csv
 /tmp/node --version

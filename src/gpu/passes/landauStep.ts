@@ -8,7 +8,7 @@ import type { Noise } from '../../physics/params';
 import type { RngKind } from '../../physics/rng';
 import { shaderSources } from '../shaderSource';
 import type { UniformRing } from '../uniformRing';
-import { PairStepPass } from './pairStepPass';
+import { PairStepPass, STEP_WORKGROUP } from './pairStepPass';
 
 export { STEP_WORKGROUP } from './pairStepPass';
 
@@ -33,6 +33,7 @@ export class LandauStepPass extends PairStepPass {
       NOISE: { nanbu: 0, fgm: 1, kac: 2 }[cfg.noise],
       GAMMA_MODE: gammaMode(cfg.gamma),
       RNG_KIND: cfg.rng === 'pcg4d' ? 0 : 1,
+      FULL_TILES: cfg.n % STEP_WORKGROUP === 0 ? 1 : 0,
     };
     return new LandauStepPass(await PairStepPass.build(device, {
       owner: 'LandauStepPass', variant: cfg.noise, code: shaderSources.landauStep,
