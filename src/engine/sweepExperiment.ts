@@ -273,6 +273,68 @@ export interface BackendFactory {
   create(p: Params): Promise<Backend>;
 }
 
+/**
+ * Runs `steps` steps on a fresh backend in chunks (progress: `report(stepsTaken)`, cancellation:
+ * SweepCancelled between chunks), hands it to `f` (whose reads take the steps) and destroys it.
+ */
+async function runFresh<T>(backends: BackendFactory, p: Params, steps: number, report: (taken: number) => void, signal: AbortSignal | undefined, f: (b: Backend) => Promise<T>): Promise<T> {
+  if (signal?.aborted) throw new SweepCancelled();
+  let taken = 0;
+  report(0);
+  const inner = await backends.create(p);
+  const b = new ChunkedBackend(inner, chunkFor(inner.kind, steps, p.n, p.replicas), (c) => {
+    taken += c;
+    report(taken);
+  }, signal);
+  try {
+    return await f(b);
+  } finally {
+    b.destroy();
+  }
+}
+
+/** The large-N reference run of `p`: nRef particles × rRef replicas, an independent seed. */
+function largeNParams(p: Params, nRef: number, rRef: number): Params {
+  return { ...p, n: nRef, replicas: rRef, seed: (p.seed + 7919) >>> 0 };
+}
+
+/**
+ * Steps the large-N run `steps` steps and bins its pooled first coordinate: 60 bins on the torus
+ * cell [0, 1), else on ±5 r.m.s. of the initial data (shifted bi-Maxwellian included).
+ */
+async function largeNMass(b: Backend, steps: number): Promise<MarginalReference> {
+  const q = b.params;
+  const binEdges = q.model === 'torus'
+    ? Array.from({ length: 61 }, (_, k) => k / 60)
+    : (() => {
+      const L = 5 * Math.sqrt(initialEnergy(q) / q.d + (q.model === 'landau' && q.init === 'bimaxwellian' ? q.shift ** 2 : 0));
+      return Array.from({ length: 61 }, (_, k) => -L + (2 * L * k) / 60);
+    })();
+  b.step(steps);
+  const mass = pooledMass(await b.readParticles(), q.n * q.replicas, binEdges);
+  return { name: `large-N run (N = ${q.n}, R = ${q.replicas}, independent seed) — no exact solution is known for these parameters`, binEdges, mass };
+}
+
+/** N and R of the live meter's large-N reference: 4N (≤ 65536; the CPU engine: ≤ max(N, CPU_SWEEP_MAX_N)), R up to the live R within N·R ≤ 2²⁰. */
+export function liveReferenceSize(p: Params, engine: Backend['kind']): { n: number; replicas: number } {
+  const n = Math.min(4 * p.n, engine === 'cpu' ? Math.max(p.n, CPU_SWEEP_MAX_N) : 65536);
+  return { n, replicas: Math.max(1, Math.min(p.replicas, Math.floor(MAX_TOTAL / n))) };
+}
+
+/**
+ * The live marginal L1 where no exact reference exists (issue 6): a large-N run of the same
+ * parameters (liveReferenceSize, independent seed) stepped to the live run's `steps`, as the
+ * reference of the pooled first coordinate `v` (count particles) of the live run at that step.
+ */
+export async function largeNMarginalL1(backends: BackendFactory, p: Params, steps: number, v: ArrayLike<number>, count: number,
+  report: (fraction: number, label: string) => void, signal?: AbortSignal): Promise<{ value: number; stdErr: number; reference: string }> {
+  const size = liveReferenceSize(p, backends.kind);
+  const label = `large-N reference run (N = ${size.n}, R = ${size.replicas}) to step ${steps}`;
+  const reference = await runFresh(backends, largeNParams(p, size.n, size.replicas), steps, (taken) => report(steps ? taken / steps : 1, label), signal,
+    (b) => largeNMass(b, steps));
+  return { ...marginalL1(v, count, reference), reference: reference.name };
+}
+
 /** Runs the sweep; resolves with the JSON of tools/sweep.ts (partial, `cancelled`, if cancelled). */
 export async function runSweep(backends: BackendFactory, req: SweepRequest, hooks: SweepHooks = {}): Promise<SweepOutput> {
   const engine = backends.kind;
@@ -297,23 +359,14 @@ export async function runSweep(backends: BackendFactory, req: SweepRequest, hook
   let pointIndex = 0;
 
   const runOne = async <T>(p: Params, label: string, noise: Noise, work: number, f: (b: Backend) => Promise<T>): Promise<T> => {
-    if (hooks.signal?.aborted) throw new SweepCancelled();
-    let taken = 0;
-    const report = () => hooks.onProgress?.({
+    const report = (taken: number) => hooks.onProgress?.({
       label, noise, n: p.n, pointIndex, pointCount,
       pointFraction: steps ? taken / steps : 1,
       overall: totalWork ? (doneWork + (work * taken) / Math.max(1, steps)) / totalWork : 1,
     });
-    report();
-    const inner = await backends.create(p);
-    const b = new ChunkedBackend(inner, chunkFor(inner.kind, steps, p.n, p.replicas), (c) => {
-      taken += c;
-      report();
-    }, hooks.signal);
     try {
-      return await f(b);
+      return await runFresh(backends, p, steps, report, hooks.signal, f);
     } finally {
-      b.destroy();
       doneWork += work;
     }
   };
@@ -325,19 +378,8 @@ export async function runSweep(backends: BackendFactory, req: SweepRequest, hook
       const p0: Params = { ...base, noise };
       let reference: MarginalReference | undefined = exact ?? undefined;
       if (needsLargeN) {
-        const q: Params = { ...p0, n: nRef, replicas: rRef, seed: (p0.seed + 7919) >>> 0 };
-        let binEdges: number[];
-        if (p0.model === 'torus') {
-          binEdges = Array.from({ length: 61 }, (_, k) => k / 60);
-        } else {
-          const L = 5 * Math.sqrt(initialEnergy(p0) / p0.d + (p0.model === 'landau' && p0.init === 'bimaxwellian' ? p0.shift ** 2 : 0));
-          binEdges = Array.from({ length: 61 }, (_, k) => -L + (2 * L * k) / 60);
-        }
-        const mass = await runOne(q, `${noise}: large-N reference run (N = ${nRef}, R = ${rRef})`, noise, refWork, async (b) => {
-          b.step(steps);
-          return pooledMass(await b.readParticles(), q.n * q.replicas, binEdges);
-        });
-        reference = { name: `large-N run (N = ${nRef}, R = ${rRef}, independent seed) — no exact solution is known for these parameters`, binEdges, mass };
+        reference = await runOne(largeNParams(p0, nRef, rRef), `${noise}: large-N reference run (N = ${nRef}, R = ${rRef})`, noise, refWork,
+          (b) => largeNMass(b, steps));
       }
       const s: SweepSeries = { noise, points: [], slope: Number.NaN, slopeStdErr: Number.NaN, reference: reference?.name };
       series.push(s);

@@ -115,8 +115,11 @@ export interface LiveChaos {
   spread: MeterValue | null;
   /** Its exact law at this t, where one is known, with the law in words. */
   spreadExact: { value: number; law: string } | null;
-  /** Marginal L1 (v_x pooled over replicas) minus the sampling floor, to the exact reference. */
-  l1: (MeterValue & { reference: string; t: number }) | null;
+  /**
+   * Marginal L1 (v_x pooled over replicas) minus the sampling floor, to the exact reference; or,
+   * with `snapshot`, to a large-N run at time t (computed on request; it does not follow the run).
+   */
+  l1: (MeterValue & { reference: string; t: number; snapshot?: boolean }) | null;
   /** Why there is no L1 meter (no exact reference for these parameters). */
   l1Note: string | null;
   /**

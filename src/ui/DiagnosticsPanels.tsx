@@ -7,7 +7,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { defaultEntropyEvery } from '../engine/liveDiagnostics';
 import { createBackend } from '../engine/createBackend';
-import { runSweep, sweepReference, validateSweep, type SweepOutput, type SweepRequest } from '../engine/sweepExperiment';
+import { SweepCancelled, runSweep, sweepReference, validateSweep, type SweepOutput, type SweepRequest } from '../engine/sweepExperiment';
 import { QUANTITY_HELP, SWEEP_QUANTITIES, estimatorFor, type SweepQuantity } from '../engine/sweep';
 import type { Noise } from '../physics/params';
 import type { MeterValue } from '../state/store';
@@ -91,7 +91,7 @@ export function EntropyControls() {
 // ---------------------------------------------------------------------------------------------
 // Propagation of chaos.
 
-function LiveMeters() {
+function LiveMeters({ onCompareLargeN, busy }: { onCompareLargeN: () => void; busy: boolean }) {
   const store = useAppStore();
   const chaos = useAppState((s) => s.chaos);
   const replicas = useAppState((s) => s.engine?.replicas ?? s.params.replicas);
@@ -128,7 +128,16 @@ function LiveMeters() {
               chaos.spreadExact ? <>exact: <b data-testid="meter-spread-exact">{fmt(chaos.spreadExact.value)}</b> = {chaos.spreadExact.law}</> : <>no exact law for these parameters (γ ≠ 0, mixed circulations, or Recentre off)</>, 'meter-spread')
             : null}
           {row(<>marginal L1 of {v}<sub>{v === 'v' ? 'x' : '1'}</sub> (pooled)</>, chaos.l1 ? pm(chaos.l1) : '—',
-            chaos.l1 ? <>minus the sampling floor (so ≈ 0, even slightly negative, when they agree), to: {chaos.l1.reference}</> : <span data-testid="meter-l1-note">{chaos.l1Note ?? 'waiting for a particle readback…'}</span>, 'meter-l1')}
+            <>
+              {chaos.l1
+                ? <>minus the sampling floor (so ≈ 0, even slightly negative, when they agree), to: {chaos.l1.reference}{chaos.l1.snapshot ? <> — a snapshot at t = <span data-testid="meter-l1-snapshot-t">{chaos.l1.t.toFixed(4)}</span>: it does not follow the run.</> : null}</>
+                : <span data-testid="meter-l1-note">{chaos.l1Note ?? 'waiting for a particle readback…'}</span>}
+              {chaos.l1Note !== null || chaos.l1?.snapshot ? (
+                <>{' '}<button type="button" data-action="l1-large-n" disabled={busy} onClick={onCompareLargeN}
+                  title="Runs the same parameters with 4N particles and an independent seed to the current step (the live run pauses meanwhile)">
+                  {chaos.l1?.snapshot ? 'Refresh: large-N run to now' : 'Compare with a large-N run at this t'}</button></>
+              ) : null}
+            </>, 'meter-l1')}
           {row(<>H(f<sub>2</sub> | f<sub>1</sub> ⊗ f<sub>1</sub>)</>, chaos.pairEntropy ? pm(chaos.pairEntropy) : '—',
             chaos.pairEntropy ? (
               <>the two particles' mutual information, estimated as {chaos.pairEntropy.estimator}. O(1/N²) under chaos (sharp rate); ≈ 0, even slightly negative, for independent particles.
@@ -229,6 +238,31 @@ export function ChaosPanel() {
       store.setState({ sweep: { running: false, label: cur?.cancelRequested ? 'cancelled' : 'done', pointFraction: 1, overall: cur?.cancelRequested ? cur.overall : 1, cancelRequested: false } });
     }
   };
+  // The live L1 against a large-N run (no exact reference): shares the sweep's progress, pause and Cancel.
+  const compareLargeN = async () => {
+    const loop = getActiveLoop();
+    if (!loop || running) return;
+    const ac = new AbortController();
+    abort.current = ac;
+    setErrors([]);
+    store.setState({ playing: false, sweep: { running: true, label: 'large-N reference run…', pointFraction: 0, overall: 0, cancelRequested: false } });
+    let lastReport = 0;
+    try {
+      await loop.largeNMarginalL1((fraction, label) => {
+        const now = performance.now();
+        if (now - lastReport < 100 && fraction < 1) return;
+        lastReport = now;
+        const cur = store.getState().sweep;
+        store.setState({ sweep: { running: true, label, pointFraction: fraction, overall: fraction, cancelRequested: cur?.cancelRequested ?? false } });
+      }, ac.signal);
+    } catch (e) {
+      if (!(e instanceof SweepCancelled)) setErrors([`The large-N reference run failed: ${e instanceof Error ? e.message : String(e)}`]);
+    } finally {
+      abort.current = null;
+      const cur = store.getState().sweep;
+      store.setState({ sweep: { running: false, label: cur?.cancelRequested ? 'cancelled' : 'large-N reference done', pointFraction: 1, overall: cur?.cancelRequested ? cur.overall : 1, cancelRequested: false } });
+    }
+  };
   const cancel = () => {
     abort.current?.abort();
     const cur = store.getState().sweep;
@@ -244,7 +278,7 @@ export function ChaosPanel() {
   return (
     <section className="panel panel-chaos" aria-labelledby={`${id}-title`} data-testid="chaos-panel">
       <h2 id={`${id}-title`}>Propagation of chaos <span className="muted">— replicas, N-sweeps and the convergence rate (models.md §4)</span></h2>
-      <LiveMeters />
+      <LiveMeters onCompareLargeN={() => void compareLargeN()} busy={running} />
       <form className="sweep-form" aria-label="N-sweep" onSubmit={(e) => { e.preventDefault(); if (!running) void start(); }}>
         <fieldset disabled={running}>
           <legend>N-sweep: fresh runs of R replicas to time t, one per N; error against N on log–log axes</legend>

@@ -133,8 +133,9 @@ export interface SpreadLaw {
 
 export function meanSpreadLaw(p: Pick<Params, 'model' | 'gamma' | 'noise' | 'normalize' | 'd' | 'sigma' | 'kernel' | 'circ'>): SpreadLaw | null {
   if (p.model === 'landau') {
+    // kac: the pair noises and b are odd in z, so Σv is conserved for any γ.
+    if (p.noise === 'kac') return { at: () => 0, law: 'kac: 0 (Σv conserved exactly, any γ)' };
     if (p.gamma !== 0) return null;
-    if (p.noise === 'kac') return { at: () => 0, law: 'kac: 0 (Σv conserved exactly)' };
     if (!p.normalize) return null;
     return {
       at: (n, e, energy) => energy * -Math.expm1((-4 * (p.d - 1) * e) / n),

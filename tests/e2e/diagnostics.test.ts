@@ -170,6 +170,42 @@ describe('propagation of chaos', () => {
     expect((await snapshot(page)).validationErrors).toEqual([]);
     await page.close();
   });
+
+  it('no exact reference (γ = −3): the live L1 against a large-N run at the current t; a pair-entropy sweep draws O(1/N²)', async () => {
+    const p = await app.open('v=1&model=landau&d=3&n=32&replicas=4&dt=0.005&seed=5&gamma=-3&eps=0.1&noise=kac&init=gaussian&normalize=1&rng=pcg4d');
+    await playUntil(p, 'window.__mfl.snapshot.step >= 6 && window.__mfl.snapshot.chaos !== null && window.__mfl.snapshot.chaos.l1Note !== null');
+    expect(await p.getByTestId('meter-l1-note').textContent()).toContain('No exact reference');
+    const step = (await snapshot(p)).step;
+    await p.locator('[data-action="l1-large-n"]').click();
+    await waitFor(p, 'window.__mfl.snapshot.chaos.l1 !== null && window.__mfl.snapshot.chaos.l1.snapshot === true && !window.__mfl.store.getState().sweep.running', 60_000);
+    const l1 = (await snapshot(p)).chaos!.l1!;
+    expect(l1.reference).toContain('large-N run (N = 128, R = 4, independent seed)');
+    expect(l1.t).toBeCloseTo(step * 0.005, 10); // the live run did not move meanwhile
+    expect(Number.isFinite(l1.value) && l1.stdErr > 0).toBe(true);
+    // The store publishes the meters a few times a second.
+    await waitFor(p, 'document.querySelector("[data-testid=meter-l1-snapshot-t]") !== null', 5_000);
+    expect(await p.getByTestId('meter-l1').textContent()).toContain('a snapshot at t =');
+    // The snapshot survives the live meters' next refresh.
+    await p.waitForTimeout(1500);
+    expect((await snapshot(p)).chaos!.l1!.snapshot).toBe(true);
+
+    await p.getByTestId('sweep-ns').fill('16,32');
+    await p.getByTestId('sweep-quantity').selectOption('pair-entropy');
+    await p.getByTestId('sweep-t').fill('0.01');
+    await p.getByTestId('sweep-replicas').fill('16');
+    await p.locator('[data-action="sweep-run"]').click();
+    await waitFor(p, 'window.__mfl.store.getState().sweep?.running === false && window.__mfl.store.getState().sweepResult?.quantity === "pair-entropy"', 60_000);
+    const out = await p.evaluate(() => window.__mfl.store.getState().sweepResult!);
+    expect(out.theoryRates.map((r) => r.slope)).toEqual([-2, -1]);
+    expect(out.estimator).toContain('polynomials of degree ≤ 2');
+    for (const pt of out.points!) expect(pt.value > 0 && pt.stdErr > 0).toBe(true);
+    await waitFor(p, 'document.querySelector("[data-testid=sweep-plot] .uplot canvas") !== null', 10_000);
+    expect(await p.getByTestId('sweep-plot').textContent()).toContain('theory rate O(1/N²)');
+    expect(await p.getByTestId('sweep-table').textContent()).toContain('Estimator:');
+    await p.locator('.panel-chaos').screenshot({ path: join(ARTIFACTS, 'e2e-chaos-pair-entropy.png') });
+    expect((await snapshot(p)).validationErrors).toEqual([]);
+    await p.close();
+  });
 });
 
 describe('first-order and torus views', () => {
