@@ -2,9 +2,11 @@
 // Prepended at build time: the StepParams struct (src/gpu/layout.ts), rng.wgsl, cholesky.wgsl, pair_tile.wgsl,
 // landau_kernel.wgsl.
 //
-// Dispatch: (ceil(N / WG), R). Workgroup (x, r) owns particles x*WG .. x*WG+WG-1 of replica r and
-// sweeps all N partners of that replica in tiles of WG staged through workgroup memory: O(N^2)
-// pair work, O(N) global reads per tile. Sums include j = i, whose terms vanish (a(0) = 0).
+// Dispatch: (ceil(N / (WG*PB)), R). Workgroup (x, r) owns particles x*WG*PB .. (x+1)*WG*PB - 1 of
+// replica r, PB per invocation (lid, lid + WG, ...), and sweeps all N partners of that replica in
+// tiles of WG staged through workgroup memory: O(N^2) pair work, O(N) global reads per tile, and
+// each partner read from the tile serves PB particles. Sums include j = i, whose terms vanish
+// (a(0) = 0).
 
 override D: u32 = 3u;      // velocity dimension, 2 or 3
 override NOISE: u32 = 0u;  // 0 nanbu, 1 fgm, 2 kac
@@ -12,6 +14,9 @@ override WG: u32 = 128u;    // workgroup size = tile length; set from STEP_WORKG
 // N is a multiple of WG: every partner slot holds a particle, so the tile weights (0 past N) are
 // all 1 and the hot loop skips their load and multiply (landauStep.ts sets it from N).
 override FULL_TILES: bool = false;
+// Particles per invocation, 1, 2 or 4 (register blocking; landauStep.ts pairBlockFor): fewer tile
+// reads per pair, fewer workgroups. Measured in docs/performance.md.
+override PB: u32 = 1u;
 
 @group(0) @binding(0) var<uniform> P: StepParams;
 @group(0) @binding(1) var<storage, read> particlesIn: array<vec4f>;   // velocities at step k
@@ -49,55 +54,93 @@ fn pairNoiseTerm(z: vec3f, r2: f32, sqrtAlpha: f32, sgn: f32, eta: vec2f) -> vec
   return (sgn * sqrtAlpha * r2 * invR) * (eta.x * e1 + eta.y * e2);
 }
 
-fn pairSums(i: u32, lid: u32, replica: u32, vi: vec3f) -> PairSums {
+// Per-lane partial sums of one particle over the four partners of each vec4 (reduced at the end).
+struct Acc {
+  dX: vec4f, dY: vec4f, dZ: vec4f,
+  // nanbu: q_c = sum alpha z_c^2 and the off-diagonal sums; the diagonal of N*Abar is
+  // alpha(|z|^2 - z_c^2) = the other two q's (exact, no cancellation, fewer operations per pair).
+  qX: vec4f, qY: vec4f, qZ: vec4f,
+  oXY: vec4f, oYZ: vec4f, oZX: vec4f,
+  noise: vec3f, // fgm, kac: sum_j (+/-) a^(1/2)(z) xi_ij
+}
+
+// The four partners j0 .. j0+3 (tile slot k) of particle i with velocity vi, into acc.
+fn accumulate(acc: ptr<function, Acc>, i: u32, vi: vec3f, j0: u32, px: vec4f, py: vec4f, pz: vec4f, pw: vec4f, sw: u32) {
+  let zx = vi.x - px;
+  let zy = vi.y - py;
+  let zz = vi.z - pz;
+  let r2 = zx * zx + zy * zy + zz * zz;
+  var al = alphaOf4(r2, P.gamma, P.eps2);
+  if (!FULL_TILES) { al *= pw; }
+  let ax = al * zx; let ay = al * zy; let az = al * zz;
+  (*acc).dX -= ax; (*acc).dY -= ay; (*acc).dZ -= az;
+  if (NOISE == 0u) {
+    (*acc).qX += ax * zx; (*acc).qY += ay * zy; (*acc).qZ += az * zz;
+    (*acc).oXY -= ax * zy; (*acc).oYZ -= ay * zz; (*acc).oZX -= az * zx;
+  } else {
+    for (var c = 0u; c < 4u; c++) {
+      let j = j0 + c;
+      var word = pairWordOf(i, j);
+      var sgn = 1.0;
+      if (NOISE == 2u) {
+        // kac: one draw per unordered pair; the smaller index sees +xi, the larger -xi.
+        word = pairWordOf(min(i, j), max(i, j));
+        sgn = select(1.0, -1.0, i > j);
+      }
+      let eta = normals2(draw4(P.seed, P.step, word, sw));
+      (*acc).noise += pairNoiseTerm(vec3f(zx[c], zy[c], zz[c]), r2[c], sqrt(al[c]), sgn, eta);
+    }
+  }
+}
+
+fn finish(a: Acc) -> PairSums {
   var s: PairSums;
+  s.drift = vec3f(hsum(a.dX), hsum(a.dY), hsum(a.dZ));
+  let q = vec3f(hsum(a.qX), hsum(a.qY), hsum(a.qZ));
+  s.diag = vec3f(q.y + q.z, q.x + q.z, q.x + q.y); // d = 2: z_z = 0, so q.z = 0
+  s.offd = vec3f(hsum(a.oXY), hsum(a.oYZ), hsum(a.oZX));
+  if (D == 2u) { s.diag.z = 0.0; }
+  s.noise = a.noise;
+  return s;
+}
+
+// The pair sums of the PB particles i_h = first + h*WG (h < PB) of one replica, velocities v[h].
+// (Indices past N read particle N-1 and are not written by the callers.)
+fn pairSums(first: u32, lid: u32, replica: u32, v: array<vec3f, 4>) -> array<PairSums, 4> {
   let n = P.n;
   let base = replica * n;
   let sw = streamWordOf(select(STREAM_PAIR_ORDERED, STREAM_PAIR_UNORDERED, NOISE == 2u), replica);
-  // Per-lane partial sums over the four partners of each vec4 (reduced after the sweep).
-  var dX = vec4f(0.0); var dY = vec4f(0.0); var dZ = vec4f(0.0);
-  // nanbu: q_c = sum alpha z_c^2 and the off-diagonal sums; the diagonal of N*Abar is
-  // alpha(|z|^2 - z_c^2) = the other two q's (exact, no cancellation, fewer operations per pair).
-  var qX = vec4f(0.0); var qY = vec4f(0.0); var qZ = vec4f(0.0);
-  var aXY = vec4f(0.0); var aYZ = vec4f(0.0); var aZX = vec4f(0.0);
+  // Four named accumulators rather than an array: PB is an override, so the unused ones fold away.
+  var a0: Acc; var a1: Acc; var a2: Acc; var a3: Acc;
   for (var t0 = 0u; t0 < n; t0 += WG) {
     stagePartnerTile(t0, lid, base, n, false);
     workgroupBarrier();
     for (var k = 0u; k < WG / 4u; k++) {
-      let zx = vi.x - tileX[k];
-      let zy = vi.y - tileY[k];
-      let zz = vi.z - tileZ[k];
-      let r2 = zx * zx + zy * zy + zz * zz;
-      var al = alphaOf4(r2, P.gamma, P.eps2);
-      if (!FULL_TILES) { al *= tileW[k]; }
-      let ax = al * zx; let ay = al * zy; let az = al * zz;
-      dX -= ax; dY -= ay; dZ -= az;
-      if (NOISE == 0u) {
-        qX += ax * zx; qY += ay * zy; qZ += az * zz;
-        aXY -= ax * zy; aYZ -= ay * zz; aZX -= az * zx;
-      } else {
-        for (var c = 0u; c < 4u; c++) {
-          let j = t0 + 4u * k + c;
-          var pw = pairWordOf(i, j);
-          var sgn = 1.0;
-          if (NOISE == 2u) {
-            // kac: one draw per unordered pair; the smaller index sees +xi, the larger -xi.
-            pw = pairWordOf(min(i, j), max(i, j));
-            sgn = select(1.0, -1.0, i > j);
-          }
-          let eta = normals2(draw4(P.seed, P.step, pw, sw));
-          s.noise += pairNoiseTerm(vec3f(zx[c], zy[c], zz[c]), r2[c], sqrt(al[c]), sgn, eta);
-        }
+      let px = tileX[k]; let py = tileY[k]; let pz = tileZ[k];
+      var pw = vec4f(1.0);
+      if (!FULL_TILES) { pw = tileW[k]; }
+      let j0 = t0 + 4u * k;
+      accumulate(&a0, first, v[0], j0, px, py, pz, pw, sw);
+      if (PB > 1u) { accumulate(&a1, first + WG, v[1], j0, px, py, pz, pw, sw); }
+      if (PB > 2u) {
+        accumulate(&a2, first + 2u * WG, v[2], j0, px, py, pz, pw, sw);
+        accumulate(&a3, first + 3u * WG, v[3], j0, px, py, pz, pw, sw);
       }
     }
     workgroupBarrier();
   }
-  s.drift = vec3f(hsum(dX), hsum(dY), hsum(dZ));
-  let q = vec3f(hsum(qX), hsum(qY), hsum(qZ));
-  s.diag = vec3f(q.y + q.z, q.x + q.z, q.x + q.y); // d = 2: z_z = 0, so q.z = 0
-  s.offd = vec3f(hsum(aXY), hsum(aYZ), hsum(aZX));
-  if (D == 2u) { s.diag.z = 0.0; }
-  return s;
+  return array<PairSums, 4>(finish(a0), finish(a1), finish(a2), finish(a3));
+}
+
+// This invocation's PB particles: the first index and the velocities (clamped reads past N).
+fn firstOf(wid: vec3u, lid: u32) -> u32 { return wid.x * WG * PB + lid; }
+fn velocitiesOf(first: u32, replica: u32) -> array<vec3f, 4> {
+  let n = P.n;
+  var v: array<vec3f, 4>;
+  for (var h = 0u; h < 4u; h++) {
+    if (h < PB) { v[h] = particlesIn[replica * n + min(first + h * WG, n - 1u)].xyz; }
+  }
+  return v;
 }
 
 fn driftScale() -> f32 { return 2.0 * f32(D - 1u) * P.invN; } // (2/N) sum b, b = -(d-1) alpha z
@@ -105,28 +148,36 @@ fn driftScale() -> f32 { return 2.0 * f32(D - 1u) * P.invN; } // (2/N) sum b, b 
 @compute @workgroup_size(WG)
 fn stepNanbu(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let n = P.n;
-  let i = wid.x * WG + lid;
-  let vi = particlesIn[wid.y * n + min(i, n - 1u)].xyz;
-  let s = pairSums(i, lid, wid.y, vi);
-  if (i >= n) { return; }
-  let w = draw4(P.seed, P.step, pairWordOf(i, 0u), streamWordOf(STREAM_NANBU, wid.y));
-  var lxi: vec3f;
-  if (D == 2u) {
-    lxi = choleskyTimes2(s.diag * P.invN, s.offd * P.invN, normals2(w));
-  } else {
-    lxi = choleskyTimes3(s.diag * P.invN, s.offd * P.invN, normals4(w).xyz);
+  let first = firstOf(wid, lid);
+  let v = velocitiesOf(first, wid.y);
+  let sums = pairSums(first, lid, wid.y, v);
+  for (var h = 0u; h < PB; h++) {
+    let i = first + h * WG;
+    if (i >= n) { break; }
+    let s = sums[h];
+    let w = draw4(P.seed, P.step, pairWordOf(i, 0u), streamWordOf(STREAM_NANBU, wid.y));
+    var lxi: vec3f;
+    if (D == 2u) {
+      lxi = choleskyTimes2(s.diag * P.invN, s.offd * P.invN, normals2(w));
+    } else {
+      lxi = choleskyTimes3(s.diag * P.invN, s.offd * P.invN, normals4(w).xyz);
+    }
+    particlesOut[wid.y * n + i] = vec4f(v[h] + P.dt * driftScale() * s.drift + sqrt(2.0 * P.dt) * lxi, 0.0);
   }
-  particlesOut[wid.y * n + i] = vec4f(vi + P.dt * driftScale() * s.drift + sqrt(2.0 * P.dt) * lxi, 0.0);
 }
 
 @compute @workgroup_size(WG)
 fn stepPairNoise(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let n = P.n;
-  let i = wid.x * WG + lid;
-  let vi = particlesIn[wid.y * n + min(i, n - 1u)].xyz;
-  let s = pairSums(i, lid, wid.y, vi);
-  if (i >= n) { return; }
-  particlesOut[wid.y * n + i] = vec4f(vi + P.dt * driftScale() * s.drift + sqrt(2.0 * P.dt * P.invN) * s.noise, 0.0);
+  let first = firstOf(wid, lid);
+  let v = velocitiesOf(first, wid.y);
+  let sums = pairSums(first, lid, wid.y, v);
+  for (var h = 0u; h < PB; h++) {
+    let i = first + h * WG;
+    if (i >= n) { break; }
+    let s = sums[h];
+    particlesOut[wid.y * n + i] = vec4f(v[h] + P.dt * driftScale() * s.drift + sqrt(2.0 * P.dt * P.invN) * s.noise, 0.0);
+  }
 }
 
 // The pair pass alone: writes the pair sums (for tests against the float64 reference and for
@@ -135,13 +186,16 @@ fn stepPairNoise(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_in
 @compute @workgroup_size(WG)
 fn pairTerms(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let n = P.n;
-  let i = wid.x * WG + lid;
-  let vi = particlesIn[wid.y * n + min(i, n - 1u)].xyz;
-  let s = pairSums(i, lid, wid.y, vi);
-  if (i >= n) { return; }
-  let o = (wid.y * n + i) * 4u;
-  terms[o] = vec4f(driftScale() * s.drift, 0.0);
-  terms[o + 1u] = vec4f(s.diag * P.invN, 0.0);
-  terms[o + 2u] = vec4f(s.offd * P.invN, 0.0);
-  terms[o + 3u] = vec4f(s.noise, 0.0);
+  let first = firstOf(wid, lid);
+  let sums = pairSums(first, lid, wid.y, velocitiesOf(first, wid.y));
+  for (var h = 0u; h < PB; h++) {
+    let i = first + h * WG;
+    if (i >= n) { break; }
+    let s = sums[h];
+    let o = (wid.y * n + i) * 4u;
+    terms[o] = vec4f(driftScale() * s.drift, 0.0);
+    terms[o + 1u] = vec4f(s.diag * P.invN, 0.0);
+    terms[o + 2u] = vec4f(s.offd * P.invN, 0.0);
+    terms[o + 3u] = vec4f(s.noise, 0.0);
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --n 1024,4096,16384 --seconds 2 --query 'd=3&gamma=-3&eps=0.1']`
+ * `npm run bench [-- --n 1024,4096,16384 --seconds 2 --query 'd=3&gamma=-3&eps=0.1' --pb 1|2|4]`
  * Pair-pass throughput and full-step rates of each noise system on the available WebGPU adapter
  * (headless Chromium), beside the float64 CPU reference's pair rate measured in the same run.
  */
@@ -17,8 +17,14 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '2' },
     query: { type: 'string', default: 'd=3&gamma=-3&eps=0.1&dt=0.001' },
     json: { type: 'string' },
+    pb: { type: 'string' },
   },
 });
+const pairBlock = values.pb === undefined ? undefined : Number(values.pb);
+if (pairBlock !== undefined && ![1, 2, 4].includes(pairBlock)) {
+  console.error('--pb: expected 1, 2 or 4 (particles per invocation; default: by adapter)');
+  process.exit(2);
+}
 const ns = values.n.split(',').map(Number);
 const noises = values.noise.split(',') as Noise[];
 const seconds = Number(values.seconds);
@@ -56,11 +62,11 @@ try {
   for (const n of ns) {
     const r = await page.evaluate(
       (req) => (window as unknown as { mfl: HeadlessApi }).mfl.bench(req),
-      { query: values.query, ns: [n], noises, seconds },
+      { query: values.query, ns: [n], noises, seconds, pairBlock: pairBlock as 1 | 2 | 4 | undefined },
     );
     rows.push(...r);
     for (const row of r) {
-      console.log(`N=${String(row.n).padStart(6)} ${row.noise.padEnd(5)}  pair pass ${fmt(row.pairPassPairsPerSec)} pairs/s   full step ${row.stepsPerSec.toFixed(2).padStart(8)} steps/s = ${fmt(row.stepPairsPerSec)} pairs/s  (${row.repetitions} reps)`);
+      console.log(`N=${String(row.n).padStart(6)} ${row.noise.padEnd(5)}  pair pass ${fmt(row.pairPassPairsPerSec)} pairs/s   full step ${row.stepsPerSec.toFixed(2).padStart(8)} steps/s = ${fmt(row.stepPairsPerSec)} pairs/s  (${row.repetitions} reps, PB ${row.pairBlock})`);
     }
   }
   console.log('\nratios at each N (full step time / nanbu pair-pass time; fgm, kac step time / nanbu step time):');

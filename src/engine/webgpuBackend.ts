@@ -7,6 +7,7 @@
 import { describeAdapter, type GpuContext } from '../gpu/device';
 import { MOMENT_SLOTS, PARTICLE_BYTES, type StepParamsValues } from '../gpu/layout';
 import { createStepPass, type StepPass } from '../gpu/passes/stepPass';
+import type { PairBlock } from '../gpu/passes/landauStep';
 import { MomentsPass } from '../gpu/passes/moments';
 import { NeighbourStatistics, type BandwidthRule, type NeighbourMeasurement } from '../gpu/neighbourStatistics';
 import { UniformRing } from '../gpu/uniformRing';
@@ -38,7 +39,8 @@ export class WebGpuBackend implements Backend {
     this.adapter = describeAdapter(gpu.adapter);
   }
 
-  static async create(gpu: GpuContext, params: Readonly<Params>, initial: Float64Array = sampleInitial(params)): Promise<WebGpuBackend> {
+  /** `pairBlock` forces the Landau pass's particles per invocation (tests, benchmark); default by adapter. */
+  static async create(gpu: GpuContext, params: Readonly<Params>, initial: Float64Array = sampleInitial(params), pairBlock?: PairBlock): Promise<WebGpuBackend> {
     const { device } = gpu;
     const count = params.n * params.replicas;
     const mk = (k: number) => device.createBuffer({
@@ -50,7 +52,7 @@ export class WebGpuBackend implements Backend {
     device.queue.writeBuffer(particles[0], 0, Float32Array.from(initial));
     const ring = new UniformRing(device, STEPS_PER_SUBMIT);
     try {
-      const stepPass = await createStepPass(device, params, particles, ring);
+      const stepPass = await createStepPass(device, params, particles, ring, { cpuAdapter: gpu.adapter.isFallback, pairBlock });
       const momentsPass = await MomentsPass.create(device, params.replicas, particles, ring);
       const backend = new WebGpuBackend(gpu, params, particles, ring, stepPass, momentsPass);
       backend.writeUniforms(0, 1); // slot 0 holds N for the moments pass before any step

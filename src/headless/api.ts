@@ -7,6 +7,7 @@ import { acquireGpu, describeAdapter, type GpuContext } from '../gpu/device';
 import { gpuRngStream } from '../gpu/passes/rngStream';
 import { NeighbourStatistics } from '../gpu/neighbourStatistics';
 import { WebGpuBackend } from '../engine/webgpuBackend';
+import type { PairBlock } from '../gpu/passes/landauStep';
 import { runCheckpoints, type RunOptions, type RunResult } from '../engine/runner';
 import { estimateEntropies, type EntropyEstimates, type EntropyOptions } from '../engine/diagnostics';
 import { parseQuery, type Params } from '../physics/params';
@@ -32,10 +33,11 @@ function paramsOf(query: string): Params {
   return params;
 }
 
-async function withBackend<T>(query: string, particles: number[] | undefined, f: (b: WebGpuBackend) => Promise<T>): Promise<T> {
+/** `pairBlock` forces the Landau pass's particles per invocation (the shader tests cover 1, 2, 4). */
+async function withBackend<T>(query: string, particles: number[] | undefined, f: (b: WebGpuBackend) => Promise<T>, pairBlock?: PairBlock): Promise<T> {
   const g = await gpu();
   const p = paramsOf(query);
-  const b = await WebGpuBackend.create(g, p, particles ? Float64Array.from(particles) : undefined);
+  const b = await WebGpuBackend.create(g, p, particles ? Float64Array.from(particles) : undefined, pairBlock);
   try {
     return await f(b);
   } finally {
@@ -116,7 +118,7 @@ export const headlessApi = {
   },
 
   /** The pair pass alone on given velocities (vec4 flat), with the noise of step `step`. */
-  async pairTerms(query: string, particles: number[], step: number): Promise<number[]> {
+  async pairTerms(query: string, particles: number[], step: number, pairBlock?: PairBlock): Promise<number[]> {
     return withBackend(query, particles, async (b) => {
       const terms = b.device.createBuffer({ label: 'headless.terms', size: b.stepPass.termsBytes(), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
       try {
@@ -124,16 +126,16 @@ export const headlessApi = {
       } finally {
         terms.destroy();
       }
-    });
+    }, pairBlock);
   },
 
   /** Full steps on given velocities, starting at step counter `startStep` (GPU). */
-  async steps(query: string, particles: number[], startStep: number, count: number): Promise<number[]> {
+  async steps(query: string, particles: number[], startStep: number, count: number, pairBlock?: PairBlock): Promise<number[]> {
     return withBackend(query, particles, async (b) => {
       b.skipTo(startStep);
       b.step(count);
       return Array.from(await b.readParticles());
-    });
+    }, pairBlock);
   },
 
   /**

@@ -5,6 +5,7 @@
  */
 import type { GpuContext } from '../gpu/device';
 import { WebGpuBackend } from '../engine/webgpuBackend';
+import type { PairBlock } from '../gpu/passes/landauStep';
 import { parseQuery, type Noise } from '../physics/params';
 
 export interface BenchRequest {
@@ -14,6 +15,8 @@ export interface BenchRequest {
   noises: Noise[];
   /** Seconds to aim for per measurement. */
   seconds: number;
+  /** Force the Landau pass's particles per invocation (default: by adapter, landauStep.ts pairBlockFor). */
+  pairBlock?: PairBlock;
 }
 
 export interface BenchRow {
@@ -24,6 +27,8 @@ export interface BenchRow {
   stepsPerSec: number;
   stepPairsPerSec: number;
   repetitions: number;
+  /** Particles per invocation the pass used. */
+  pairBlock: number;
 }
 
 async function timeIt(f: () => void, finish: () => Promise<void>): Promise<number> {
@@ -39,7 +44,7 @@ export async function benchLandau(gpu: GpuContext, req: BenchRequest): Promise<B
     for (const noise of req.noises) {
       const { params, errors } = parseQuery(`${req.query}&n=${n}&noise=${noise}&replicas=1`);
       if (errors.length) throw new Error(errors.map((e) => e.message).join('; '));
-      const b = await WebGpuBackend.create(gpu, params);
+      const b = await WebGpuBackend.create(gpu, params, undefined, req.pairBlock);
       const terms = gpu.device.createBuffer({ label: 'bench.terms', size: b.stepPass.termsBytes(), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
       const group = b.stepPass.termsBindGroup(b.currentBuffer, terms);
       const finish = () => b.finish();
@@ -59,7 +64,7 @@ export async function benchLandau(gpu: GpuContext, req: BenchRequest): Promise<B
       await timeIt(() => b.step(1), finish);
       const tStep = await timeIt(() => b.step(reps), finish);
       rows.push({
-        n, noise, repetitions: reps,
+        n, noise, repetitions: reps, pairBlock: b.stepPass.perInvocation,
         pairPassPairsPerSec: (reps * n * n) / tPair,
         stepsPerSec: reps / tStep,
         stepPairsPerSec: (reps * n * n) / tStep,

@@ -10,6 +10,7 @@
  * for N ≤ 200 — tight enough that a wrong constant (even 1 part in 10⁴) fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PairBlock } from '../../src/gpu/passes/landauStep';
 import { openGpuHarness, type GpuHarness } from './harness';
 import { pairTerms, stepF64 } from '../../src/physics/landau/particleSystem';
 import { replicaMoments } from '../../src/physics/moments';
@@ -74,13 +75,13 @@ function paramsFor(c: (typeof configs)[number], noise: Params['noise'], n: numbe
 }
 
 /** The pair pass on random float32 velocities (one duplicated) against the float64 pair sums. */
-async function checkPairPass(c: (typeof configs)[number], noise: Params['noise'], n: number): Promise<void> {
+async function checkPairPass(c: (typeof configs)[number], noise: Params['noise'], n: number, pairBlock: PairBlock): Promise<void> {
   const replicas = 2, step = 5;
   const p = paramsFor(c, noise, n, replicas);
   const v = toF32(randomParticles(n, replicas, c.d, 1000 + c.d * 10 + noise.length));
   // Duplicate one particle: coincident velocities (z = 0 for j ≠ i) must be handled.
   for (let q = 0; q < 4; q++) v[7 * 4 + q] = v[3 * 4 + q];
-  const gpu = await h.api.pairTerms(toQuery(p), Array.from(v), step);
+  const gpu = await h.api.pairTerms(toQuery(p), Array.from(v), step, pairBlock);
   const drift: number[] = [], gdrift: number[] = [], abar: number[] = [], gabar: number[] = [], noiseRef: number[] = [], gnoise: number[] = [];
   for (let r = 0; r < replicas; r++) {
     for (let i = 0; i < n; i++) {
@@ -98,18 +99,25 @@ async function checkPairPass(c: (typeof configs)[number], noise: Params['noise']
   else expect(relMaxError(gnoise, noiseRef)).toBeLessThan(TOL);
 }
 
+// Particles per invocation (PB of landau_step.wgsl), rotated so that every noise system and every
+// configuration meets each of 1, 2, 4 (the default depends on the adapter and the core count).
+const BLOCKS: PairBlock[] = [1, 2, 4];
+const NOISES = ['nanbu', 'fgm', 'kac'] as const;
+
 describe('landau_step.wgsl pair pass (pairTerms) vs float64', () => {
-  for (const c of configs) {
-    for (const noise of ['nanbu', 'fgm', 'kac'] as const) {
-      it(`d=${c.d} γ=${c.gamma} ε=${c.eps} ${noise}: drift, Ā and pair-noise sums`, () => checkPairPass(c, noise, 150));
-    }
-  }
+  configs.forEach((c, ci) => {
+    NOISES.forEach((noise, ni) => {
+      const pb = BLOCKS[(ci + ni) % 3];
+      it(`d=${c.d} γ=${c.gamma} ε=${c.eps} ${noise}, PB = ${pb}: drift, Ā and pair-noise sums`, () => checkPairPass(c, noise, 150, pb));
+    });
+  });
   // N a multiple of the workgroup: the FULL_TILES pipelines (no tile weights).
-  for (const c of [configs[1], configs[4], configs[7]]) {
-    for (const noise of ['nanbu', 'fgm', 'kac'] as const) {
-      it(`d=${c.d} γ=${c.gamma} ${noise}, N = 256 (full tiles)`, () => checkPairPass(c, noise, 256));
-    }
-  }
+  [configs[1], configs[4], configs[7]].forEach((c, ci) => {
+    NOISES.forEach((noise, ni) => {
+      const pb = BLOCKS[(ci + ni + 1) % 3];
+      it(`d=${c.d} γ=${c.gamma} ${noise}, N = 256 (full tiles), PB = ${pb}`, () => checkPairPass(c, noise, 256, pb));
+    });
+  });
 
   it('philox generator: pair-noise sums match too', async () => {
     const p = paramsFor(configs[0], 'kac', 100, 1, 'philox');
@@ -125,13 +133,14 @@ describe('landau_step.wgsl pair pass (pairTerms) vs float64', () => {
 });
 
 describe('landau_step.wgsl full Euler–Maruyama steps vs float64 (same draws)', () => {
-  for (const c of [configs[1], configs[4], configs[6]]) {
-    for (const noise of ['nanbu', 'fgm', 'kac'] as const) {
-      it(`d=${c.d} γ=${c.gamma} ${noise}: 3 steps from step 40`, async () => {
+  for (const [ci, c] of [configs[1], configs[4], configs[6]].entries()) {
+    for (const [ni, noise] of NOISES.entries()) {
+      const pb = BLOCKS[(ci + ni + 2) % 3];
+      it(`d=${c.d} γ=${c.gamma} ${noise}, PB = ${pb}: 3 steps from step 40`, async () => {
         const n = 130, replicas = 2, steps = 3, start = 40;
         const p = paramsFor(c, noise, n, replicas);
         const v = toF32(randomParticles(n, replicas, c.d, 300 + noise.length));
-        const gpu = await h.api.steps(toQuery(p), Array.from(v), start, steps);
+        const gpu = await h.api.steps(toQuery(p), Array.from(v), start, steps, pb);
         let a = Float64Array.from(v), b = new Float64Array(v.length);
         for (let s = 0; s < steps; s++) {
           stepF64(a, b, p, start + s);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StepParamsLayout, packStruct, wgslStruct } from '../../src/gpu/layout';
+import { pairBlockFor } from '../../src/gpu/passes/landauStep';
 import landauStep from '../../shaders/landau_step.wgsl?raw';
 
 describe('buffer layouts', () => {
@@ -52,5 +53,16 @@ describe('first-order and torus shaders (issue 5)', () => {
     expect(wgslStream('STREAM_TORUS')).toBe(Stream.torus);
     expect(firstOrder.default).toMatch(/STREAM_FIRST_ORDER/);
     expect(torus.default).toMatch(/STREAM_TORUS/);
+  });
+});
+
+describe('particles per invocation of the Landau pair sweep (pairBlockFor)', () => {
+  it('GPUs and the pair-noise systems: 1; a CPU adapter with nanbu: the largest block leaving a workgroup per core', () => {
+    expect(pairBlockFor(65536, 1, 'nanbu', false)).toBe(1);
+    expect(pairBlockFor(4096, 1, 'kac', true, 2)).toBe(1);
+    expect(pairBlockFor(4096, 1, 'nanbu', true, 2)).toBe(4); // 8 workgroups of 4·128
+    expect(pairBlockFor(4096, 1, 'nanbu', true, 16)).toBe(2); // 16 workgroups of 2·128
+    expect(pairBlockFor(1024, 1, 'nanbu', true, 16)).toBe(1);
+    expect(pairBlockFor(1024, 8, 'nanbu', true, 16)).toBe(4); // replicas add workgroups
   });
 });

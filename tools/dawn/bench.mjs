@@ -9,7 +9,7 @@
  *
  * It reproduces what the app does (src/gpu/passes/pairStepPass.ts, src/engine/webgpuBackend.ts):
  * the same composed WGSL (shaders/landau_step.wgsl + its includes, exported by exportShaders.ts),
- * the same override constants (WG, D, NOISE, GAMMA_MODE, RNG_KIND, FULL_TILES), the same explicit bind group
+ * the same override constants (WG, D, NOISE, GAMMA_MODE, RNG_KIND, FULL_TILES, PB), the same explicit bind group
  * layouts (0: uniform StepParams with a dynamic offset into a ring of 256-byte slots, 1: read-only
  * storage particles, 2: storage particlesOut / 3: storage terms), the same dispatch
  * (ceil(N / WG), R), one compute pass per step and STEPS_PER_SUBMIT steps per submission, each
@@ -28,6 +28,7 @@
  *   --noise nanbu,fgm,kac                     noise systems (NOISE 0, 1, 2)
  *   --d 3  --eps 0.1  --dt 0.001  --seed 1  --rng pcg4d|philox
  *   --wg 128                                  workgroup sizes to try (the app uses 128)
+ *   --pb 1                                    particles per invocation to try (1, 2, 4; WG/PB in the table)
  *   --seconds 1                               target wall time per measurement
  *   --max-reps 4096                           cap on repetitions per measurement
  *   --shaders .gpubench/shaders.json          output of exportShaders.ts
@@ -56,6 +57,7 @@ const { values: opt } = parseArgs({
     seed: { type: 'string', default: '1' },
     rng: { type: 'string', default: 'pcg4d' },
     wg: { type: 'string' },
+    pb: { type: 'string', default: '1' },
     seconds: { type: 'string', default: '1' },
     'max-reps': { type: 'string', default: '4096' },
     shaders: { type: 'string', default: '.gpubench/shaders.json' },
@@ -125,6 +127,7 @@ const PAIR_TERMS_VEC4 = exported.pairTermsVec4;
 const PARTICLE_BYTES = exported.particleBytes;
 const SP = exported.stepParams; // { size, fields: [{ name, type, offset }] }
 const wgs = (opt.wg ?? String(exported.stepWorkgroup)).split(',').map(Number);
+const pbs = opt.pb.split(',').map(Number); // particles per invocation (landau_step.wgsl PB): 1, 2, 4
 const d = Number(opt.d);
 const eps = Number(opt.eps);
 const dt = Number(opt.dt);
@@ -295,7 +298,7 @@ const fmt = (x) => (x == null ? '—' : x.toExponential(2));
 const rows = [];
 const checks = [];
 console.log(`d=${d}, eps=${eps}, dt=${dt}, rng=${opt.rng}, ${STEPS_PER_SUBMIT} steps per submit, one compute pass per step\n`);
-console.log('   N×R     WG   γ  noise | pair pass pairs/s (wall / gpu) | steps/s (wall / gpu)  | step pairs/s (wall / gpu) | reps');
+console.log('   N×R  WG/PB   γ  noise | pair pass pairs/s (wall / gpu) | steps/s (wall / gpu)  | step pairs/s (wall / gpu) | reps');
 
 for (const { n, replicas } of parseSizes(opt.n)) {
   const total = n * replicas;
@@ -309,12 +312,12 @@ for (const { n, replicas } of parseSizes(opt.n)) {
   const termsGroup = device.createBindGroup({ layout: termsLayout, entries: [{ binding: 0, resource: uniform }, { binding: 1, resource: { buffer: input } }, { binding: 3, resource: { buffer: terms } }] });
   const stepGroups = [0, 1].map((k) => device.createBindGroup({ layout: stepLayout, entries: [{ binding: 0, resource: uniform }, { binding: 1, resource: { buffer: particles[k] } }, { binding: 2, resource: { buffer: particles[1 - k] } }] }));
 
-  for (const wg of wgs) {
-    const dispatch = (pass) => pass.dispatchWorkgroups(Math.ceil(n / wg), replicas);
+  for (const [wg, pb] of wgs.flatMap((w) => pbs.map((b) => [w, b]))) {
+    const dispatch = (pass) => pass.dispatchWorkgroups(Math.ceil(n / (wg * pb)), replicas);
     for (const gamma of opt.gamma.split(',').map(Number)) {
       const uniformsFor = (step) => ({ n, replicas, step, seed, dt, gamma, eps2: eps * eps, invN: 1 / n });
       for (const noise of opt.noise.split(',')) {
-        const constants = { WG: wg, D: d, NOISE: NOISE[noise], GAMMA_MODE: gammaMode(gamma), RNG_KIND: opt.rng === 'pcg4d' ? 0 : 1, FULL_TILES: n % wg === 0 ? 1 : 0 };
+        const constants = { WG: wg, D: d, NOISE: NOISE[noise], GAMMA_MODE: gammaMode(gamma), RNG_KIND: opt.rng === 'pcg4d' ? 0 : 1, FULL_TILES: n % wg === 0 ? 1 : 0, PB: pb };
         const [termsPipe, stepPipe] = await Promise.all([
           pipeline(termsPipelineLayout, 'pairTerms', constants),
           pipeline(stepPipelineLayout, noise === 'nanbu' ? 'stepNanbu' : 'stepPairNoise', constants),
@@ -356,13 +359,13 @@ for (const { n, replicas } of parseSizes(opt.n)) {
 
         const pairs = replicas * n * n;
         const row = {
-          n, replicas, wg, d, gamma, eps, noise,
+          n, replicas, wg, pb, d, gamma, eps, noise,
           pairPass: { reps: pair.reps, wallSec: pair.wall, gpuSec: pair.gpu, pairsPerSecWall: (pair.reps * pairs) / pair.wall, pairsPerSecGpu: pair.gpu ? (pair.reps * pairs) / pair.gpu : null },
           step: { reps: step.reps, wallSec: step.wall, gpuSec: step.gpu, stepsPerSecWall: step.reps / step.wall, stepsPerSecGpu: step.gpu ? step.reps / step.gpu : null, pairsPerSecWall: (step.reps * pairs) / step.wall, pairsPerSecGpu: step.gpu ? (step.reps * pairs) / step.gpu : null },
         };
         rows.push(row);
         console.log(
-          `${`${n}×${replicas}`.padStart(8)} ${String(wg).padStart(4)} ${String(gamma).padStart(3)}  ${noise.padEnd(5)} | `
+          `${`${n}×${replicas}`.padStart(8)} ${`${wg}${pb > 1 ? `/${pb}` : ''}`.padStart(5)} ${String(gamma).padStart(3)}  ${noise.padEnd(5)} | `
           + `${fmt(row.pairPass.pairsPerSecWall)} / ${fmt(row.pairPass.pairsPerSecGpu)}`.padEnd(31) + '| '
           + `${row.step.stepsPerSecWall.toFixed(1)} / ${row.step.stepsPerSecGpu?.toFixed(1) ?? '—'}`.padEnd(22) + '| '
           + `${fmt(row.step.pairsPerSecWall)} / ${fmt(row.step.pairsPerSecGpu)}`.padEnd(26) + '| '

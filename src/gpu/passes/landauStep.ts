@@ -19,6 +19,29 @@ export interface LandauStepConfig {
   rng: RngKind;
   n: number;
   replicas: number;
+  /** Particles per invocation (shaders/landau_step.wgsl PB); default pairBlockFor. */
+  pairBlock?: PairBlock;
+  /** The adapter is a CPU implementation (SwiftShader): pairBlockFor's rule for it. */
+  cpuAdapter?: boolean;
+}
+
+export type PairBlock = 1 | 2 | 4;
+
+/**
+ * Particles per invocation of the pair sweep. Each partner read from the tile then serves PB
+ * particles, at the price of PB times fewer workgroups (docs/performance.md, measured):
+ * - a CPU adapter (SwiftShader), nanbu: the tile reads dominate and a few workgroups per core
+ *   suffice, so the largest PB that leaves ≥ `cores` workgroups (N = 4096: 7–8e7 → 1.0–1.2e8
+ *   pairs/s with PB = 4). fgm and kac, whose per-pair random draw dominates, gained nothing: 1;
+ * - GPUs: 1. On an H100, PB = 2 or 4 was never faster, and up to 3× slower at small N
+ *   (fewer workgroups than the GPU has SMs).
+ */
+export function pairBlockFor(n: number, replicas: number, noise: Noise, cpuAdapter: boolean, cores = 4): PairBlock {
+  if (!cpuAdapter || noise !== 'nanbu') return 1;
+  for (const pb of [4, 2] as const) {
+    if (Math.ceil(n / (STEP_WORKGROUP * pb)) * replicas >= cores) return pb;
+  }
+  return 1;
 }
 
 /** Hot-path specialisation by override constant (conventions.md): γ = 0 needs no pow, γ = −3 one inverseSqrt. */
@@ -35,9 +58,11 @@ export class LandauStepPass extends PairStepPass {
       RNG_KIND: cfg.rng === 'pcg4d' ? 0 : 1,
       FULL_TILES: cfg.n % STEP_WORKGROUP === 0 ? 1 : 0,
     };
+    const pb = cfg.pairBlock ?? pairBlockFor(cfg.n, cfg.replicas, cfg.noise, cfg.cpuAdapter ?? false, globalThis.navigator?.hardwareConcurrency ?? 4);
+    constants.PB = pb;
     return new LandauStepPass(await PairStepPass.build(device, {
       owner: 'LandauStepPass', variant: cfg.noise, code: shaderSources.landauStep,
-      stepEntry: cfg.noise === 'nanbu' ? 'stepNanbu' : 'stepPairNoise', constants, n: cfg.n, replicas: cfg.replicas,
+      stepEntry: cfg.noise === 'nanbu' ? 'stepNanbu' : 'stepPairNoise', constants, n: cfg.n, replicas: cfg.replicas, perInvocation: pb,
     }, particles, ring));
   }
 }

@@ -21,6 +21,8 @@ export interface StepPass {
   /** Bind group for the pair pass alone (create once, reuse). */
   termsBindGroup(input: GPUBuffer, terms: GPUBuffer): GPUBindGroup;
   encodePairTerms(pass: GPUComputePassEncoder, slot: number, group: GPUBindGroup): void;
+  /** Particles per invocation of the pair sweep (Landau's PB; 1 for the other models). */
+  readonly perInvocation: number;
   destroy(): void;
 }
 
@@ -32,6 +34,8 @@ export interface PairStepSpec {
   code: string;
   stepEntry: string;
   constants: Record<string, number>;
+  /** Particles per invocation (Landau's PB): the dispatch is (ceil(N / (WG·perInvocation)), R). */
+  perInvocation?: number;
   n: number;
   replicas: number;
 }
@@ -97,13 +101,17 @@ export class PairStepPass implements StepPass {
   }
 
   private dispatch(pass: GPUComputePassEncoder): void {
-    pass.dispatchWorkgroups(Math.ceil(this.parts.spec.n / STEP_WORKGROUP), this.parts.spec.replicas);
+    pass.dispatchWorkgroups(Math.ceil(this.parts.spec.n / (STEP_WORKGROUP * (this.parts.spec.perInvocation ?? 1))), this.parts.spec.replicas);
   }
 
   encodeStep(pass: GPUComputePassEncoder, slot: number, parity: 0 | 1): void {
     pass.setPipeline(this.parts.stepPipeline);
     pass.setBindGroup(0, this.parts.stepBindGroups[parity], [this.parts.ring.offset(slot)]);
     this.dispatch(pass);
+  }
+
+  get perInvocation(): number {
+    return this.parts.spec.perInvocation ?? 1;
   }
 
   termsBytes(): number {

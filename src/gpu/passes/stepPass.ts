@@ -2,16 +2,22 @@
 import type { Params } from '../../physics/params';
 import type { UniformRing } from '../uniformRing';
 import { FirstOrderStepPass } from './firstOrderStep';
-import { LandauStepPass } from './landauStep';
+import { LandauStepPass, type PairBlock } from './landauStep';
 import type { StepPass } from './pairStepPass';
 import { TorusStepPass } from './torusStep';
 
 export type { StepPass } from './pairStepPass';
 
-export function createStepPass(device: GPUDevice, params: Readonly<Params>, particles: readonly [GPUBuffer, GPUBuffer], ring: UniformRing): Promise<StepPass> {
+/** Options of the Landau pass: the adapter kind for its particle block, or a forced block (tests, benchmark). */
+export interface StepPassOptions {
+  cpuAdapter?: boolean;
+  pairBlock?: PairBlock;
+}
+
+export function createStepPass(device: GPUDevice, params: Readonly<Params>, particles: readonly [GPUBuffer, GPUBuffer], ring: UniformRing, opts: StepPassOptions = {}): Promise<StepPass> {
   switch (params.model) {
     case 'landau':
-      return LandauStepPass.create(device, params, particles, ring);
+      return LandauStepPass.create(device, { ...params, ...opts }, particles, ring);
     case 'first-order':
       return FirstOrderStepPass.create(device, params, particles, ring);
     case 'torus':
