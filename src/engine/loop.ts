@@ -861,7 +861,7 @@ export class SimulationLoop {
    */
   async largeNMarginalL1(report: (fraction: number, label: string) => void, signal?: AbortSignal): Promise<boolean> {
     const run = this.run;
-    if (!run || run.params.replicas < 1) return false;
+    if (!run) return false;
     const p = run.params;
     const step = run.backend.stepCount;
     const v = await run.backend.readParticles();
