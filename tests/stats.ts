@@ -19,6 +19,16 @@ export function stdErr(xs: ArrayLike<number>): number {
   return Math.sqrt(variance(xs) / xs.length);
 }
 
+/** Max-norm error of a GPU result relative to the max-norm of the float64 reference (absolute if the reference is 0). */
+export function relMaxError(gpu: ArrayLike<number>, ref: ArrayLike<number>): number {
+  let err = 0, scale = 0;
+  for (let k = 0; k < ref.length; k++) {
+    err = Math.max(err, Math.abs(gpu[k] - ref[k]));
+    scale = Math.max(scale, Math.abs(ref[k]));
+  }
+  return scale === 0 ? err : err / scale;
+}
+
 /** A deterministic uniform/normal stream for test inputs (the project's generator). */
 export function testStream(seed: number, tag = 0): CounterStream {
   return new CounterStream('philox', seed, pairWord(tag, 0), streamWord(Stream.init, 0xabcd));

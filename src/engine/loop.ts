@@ -36,7 +36,8 @@ import { bkwApplies, coulombApplies, meanSpreadLaw, virialLine } from '../view/r
 import { EntropyCharts } from '../view/entropyCharts';
 import type { LiveChaos } from '../state/store';
 import { estimateEntropies } from './diagnostics';
-import { largeNMarginalL1, marginalL1, sweepReference } from './sweepExperiment';
+import { largeNMarginalL1, sweepReference } from './sweepExperiment';
+import { marginalL1 } from './sweep';
 import { livePairEntropy, cheapEntropy, defaultEntropyEvery, histogramRangeFor, histogramRangeOf, niceCeil } from './liveDiagnostics';
 
 export { defaultEntropyEvery, histogramRangeOf, niceCeil };

@@ -49,6 +49,13 @@ function simpson(f: (x: number) => number, a: number, b: number, m = 16): number
   return (s * h) / 3;
 }
 
+/** A reference from a density: `bins` equal bins on [lo, hi], masses by Simpson's rule. */
+export function binnedReference(name: string, density: (x: number) => number, lo: number, hi: number, bins = 60): MarginalReference {
+  const binEdges = Array.from({ length: bins + 1 }, (_, k) => lo + ((hi - lo) * k) / bins);
+  const mass = binEdges.slice(0, -1).map((x, k) => simpson(density, x, binEdges[k + 1]));
+  return { name, binEdges, mass };
+}
+
 /**
  * The exact one-marginal of v_x at elapsed time t, where models.md gives it:
  * γ = 0 with BKW data (the BKW marginal, §1.2), or with Gaussian data (the solution stays
@@ -74,9 +81,7 @@ export function exactMarginalReference(p: Params, t: number, bins = 60): Margina
     return null;
   }
   const L = 5 * Math.sqrt(variance);
-  const binEdges = Array.from({ length: bins + 1 }, (_, k) => -L + (2 * L * k) / bins);
-  const mass = binEdges.slice(0, -1).map((a, k) => simpson(density, a, binEdges[k + 1]));
-  return { name, binEdges, mass };
+  return binnedReference(name, density, -L, L, bins);
 }
 
 /** Pooled histogram of v_x (all replicas) as bin masses: a large-N run's reference. */
@@ -115,12 +120,18 @@ export async function sweepPoint(backend: Backend, quantity: SweepQuantity, step
     return { n: p.n, value: e.value, stdErr: e.stdErr };
   }
   if (!reference) throw new Error('marginal-l1 needs a reference (exact or a large-N run)');
-  const v = await backend.readParticles();
-  const xs = Array.from({ length: p.n * p.replicas }, (_, k) => v[k * 4]);
+  return { n: p.n, ...marginalL1(await backend.readParticles(), p.n * p.replicas, reference), reference: reference.name };
+}
+
+/**
+ * L1 distance of the pooled x₁ (v_x) histogram of `count` particles to the reference, above the
+ * sampling floor (physics/chaos.ts histogramL1). Its standard error: a jackknife over replicas
+ * would need R histograms; the binomial noise floor's spread is a fair stand-in,
+ * sd of Σ|p̂−p| ≈ √(Σ p(1−p)(1 − 2/π)/M).
+ */
+export function marginalL1(v: ArrayLike<number>, count: number, reference: MarginalReference): { value: number; stdErr: number } {
+  const xs = Array.from({ length: count }, (_, k) => v[k * 4]);
   const l1 = histogramL1(xs, reference.binEdges, reference.mass);
-  // Standard error by the jackknife over replicas would need R histograms; the binomial noise
-  // floor's spread is a fair stand-in: sd of Σ|p̂−p| ≈ √(Σ p(1−p)(1 − 2/π)/M).
-  const M = xs.length;
-  const sd = Math.sqrt(reference.mass.reduce((s, q) => s + q * (1 - q), 0) * (1 - 2 / Math.PI) / M);
-  return { n: p.n, value: l1.value, stdErr: sd, reference: reference.name };
+  const sd = Math.sqrt(reference.mass.reduce((s, q) => s + q * (1 - q), 0) * (1 - 2 / Math.PI) / count);
+  return { value: l1.value, stdErr: sd };
 }

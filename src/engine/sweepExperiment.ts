@@ -27,7 +27,7 @@ import type { Noise, Params } from '../physics/params';
 import { meanSpreadLaw } from '../view/references';
 import type { Backend } from './backend';
 import {
-  QUANTITY_HELP, exactMarginalReference, pooledMass, sweepPoint, theoryRatesFor, estimatorFor,
+  QUANTITY_HELP, binnedReference, exactMarginalReference, marginalL1, pooledMass, sweepPoint, theoryRatesFor, estimatorFor,
   type MarginalReference, type SweepPoint, type SweepQuantity,
 } from './sweep';
 
@@ -139,20 +139,6 @@ export function validateSweep(req: SweepRequest, engine: Backend['kind'], cpuMax
   return errors;
 }
 
-/** Simpson's rule on [a, b] with m (even) panels (as engine/sweep.ts). */
-function simpson(f: (x: number) => number, a: number, b: number, m = 16): number {
-  const h = (b - a) / m;
-  let s = f(a) + f(b);
-  for (let k = 1; k < m; k++) s += (k % 2 ? 4 : 2) * f(a + k * h);
-  return (s * h) / 3;
-}
-
-function binnedReference(name: string, density: (x: number) => number, lo: number, hi: number, bins = 60): MarginalReference {
-  const binEdges = Array.from({ length: bins + 1 }, (_, k) => lo + ((hi - lo) * k) / bins);
-  const mass = binEdges.slice(0, -1).map((a, k) => simpson(density, a, binEdges[k + 1]));
-  return { name, binEdges, mass };
-}
-
 /**
  * The exact one-marginal of the first coordinate after `elapsed` time where one is known (see the
  * file comment), else null: then a large-N run is the reference.
@@ -175,18 +161,6 @@ export function sweepReference(p: Params, elapsed: number): MarginalReference | 
     );
   }
   return null;
-}
-
-/**
- * L1 distance of the pooled x₁ (v_x) histogram of `count` particles to the reference, above the
- * sampling floor, with the floor's spread as standard error: the computation of sweepPoint's
- * marginal-l1, for the live meter.
- */
-export function marginalL1(v: ArrayLike<number>, count: number, reference: MarginalReference): { value: number; stdErr: number } {
-  const xs = Array.from({ length: count }, (_, k) => v[k * 4]);
-  const l1 = histogramL1(xs, reference.binEdges, reference.mass);
-  const sd = Math.sqrt(reference.mass.reduce((s, q) => s + q * (1 - q), 0) * (1 - 2 / Math.PI) / count);
-  return { value: l1.value, stdErr: sd };
 }
 
 /**
@@ -425,7 +399,7 @@ export async function runSweep(backends: BackendFactory, req: SweepRequest, hook
     steps,
     engine,
     theoryRates: theoryRatesFor(req.quantity),
-    ...(estimatorFor(req.quantity, base) ? { estimator: estimatorFor(req.quantity, base) } : {}),
+    estimator: estimatorFor(req.quantity, base),
     ...(series.length === 1 ? { points: series[0].points, slope: series[0].slope, slopeStdErr: series[0].slopeStdErr, reference: series[0].reference, theory: series[0].theory } : {}),
     series,
   };

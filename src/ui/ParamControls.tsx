@@ -62,6 +62,12 @@ function ParamField({ def }: FieldProps) {
     setErrors([]);
   }, [applied]);
   useEffect(() => () => window.clearTimeout(sliderTimer.current), []);
+  // A slider shows its value at once and commits it 250 ms after the last move.
+  const slide = (v: string) => {
+    setDraft(v);
+    window.clearTimeout(sliderTimer.current);
+    sliderTimer.current = window.setTimeout(() => tryCommit(v), 250);
+  };
 
   const tryCommit = (raw: string) => {
     if (raw === applied) {
@@ -94,9 +100,7 @@ function ParamField({ def }: FieldProps) {
             aria-label={`${def.label} slider`} aria-describedby={describedBy}
             onChange={(e) => {
               const v = String(+Number(e.target.value).toPrecision(4));
-              setDraft(v);
-              window.clearTimeout(sliderTimer.current);
-              sliderTimer.current = window.setTimeout(() => tryCommit(v), 250);
+              slide(v);
             }} />
           <input id={id} type="text" inputMode="decimal" className="num" value={draft} aria-describedby={describedBy} aria-invalid={invalid}
             onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} onBlur={() => tryCommit(draft)} />
@@ -111,9 +115,7 @@ function ParamField({ def }: FieldProps) {
           aria-label={`${def.label} slider`} aria-describedby={describedBy}
           onChange={(e) => {
             const v = e.target.value;
-            setDraft(v);
-            window.clearTimeout(sliderTimer.current);
-            sliderTimer.current = window.setTimeout(() => tryCommit(v), 250);
+            slide(v);
           }} />
         <input id={id} type="text" inputMode="decimal" className="num" value={draft} aria-describedby={describedBy} aria-invalid={invalid}
           onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} onBlur={() => tryCommit(draft)} />

@@ -43,7 +43,7 @@ import { knnDistances } from '../../src/physics/estimators/knn';
 import { defaultParams, toQuery, type Params } from '../../src/physics/params';
 import { bkwEntropy, bkwKdeFisherLimits, bkwPQ, bkwStartTime } from '../../src/physics/references/bkw';
 import { maxwellianEntropy } from '../../src/physics/references/maxwellian';
-import { mean, randomParticles, stdErr, testStream, toF32, variance } from '../stats';
+import { mean, randomParticles, relMaxError, stdErr, testStream, toF32, variance } from '../stats';
 
 let h: GpuHarness;
 beforeAll(async () => {
@@ -58,16 +58,6 @@ const KDE_TOL = 2e-5;
 const FISHER_TOL = 2e-4;
 
 /** max_i |a_i − b_i| / max_i |b_i|. */
-function relMaxError(gpu: ArrayLike<number>, ref: ArrayLike<number>): number {
-  let err = 0;
-  let scale = 0;
-  for (let k = 0; k < ref.length; k++) {
-    err = Math.max(err, Math.abs(gpu[k] - ref[k]));
-    scale = Math.max(scale, Math.abs(ref[k]));
-  }
-  return scale === 0 ? err : err / scale;
-}
-
 /** Largest per-entry relative error, |a − b|/b (b > 0), and whether every b = 0 entry is exactly 0 in a. */
 function pointwiseRelError(gpu: ArrayLike<number>, ref: ArrayLike<number>): { rel: number; zerosExact: boolean } {
   let rel = 0;

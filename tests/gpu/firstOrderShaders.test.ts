@@ -19,7 +19,7 @@ import { driftF64, stepF64 } from '../../src/physics/firstOrder/particleSystem';
 import { torusPairTerms, torusStepF64 } from '../../src/physics/torus/particleSystem';
 import { nearestImage } from '../../src/physics/torus/kernel';
 import { defaultParams, toQuery, type Params } from '../../src/physics/params';
-import { randomParticles, testStream, toF32 } from '../stats';
+import { randomParticles, relMaxError, testStream, toF32 } from '../stats';
 
 let h: GpuHarness;
 beforeAll(async () => {
@@ -28,15 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-function relMaxError(gpu: ArrayLike<number>, ref: ArrayLike<number>): number {
-  let err = 0, scale = 0;
-  for (let k = 0; k < ref.length; k++) {
-    err = Math.max(err, Math.abs(gpu[k] - ref[k]));
-    scale = Math.max(scale, Math.abs(ref[k]));
-  }
-  return scale === 0 ? err : err / scale;
-}
 
 const TOL = 2e-5;
 const residuals: string[] = [];

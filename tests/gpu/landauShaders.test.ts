@@ -16,7 +16,7 @@ import { pairTerms, stepF64 } from '../../src/physics/landau/particleSystem';
 import { replicaMoments } from '../../src/physics/moments';
 import { defaultParams, toQuery, type Params } from '../../src/physics/params';
 import { pcg4d, philox4x32, PHILOX_KEY1, normals4 } from '../../src/physics/rng';
-import { randomParticles, testStream, toF32 } from '../stats';
+import { randomParticles, relMaxError, testStream, toF32 } from '../stats';
 
 let h: GpuHarness;
 beforeAll(async () => {
@@ -25,15 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-function relMaxError(gpu: ArrayLike<number>, ref: ArrayLike<number>): number {
-  let err = 0, scale = 0;
-  for (let k = 0; k < ref.length; k++) {
-    err = Math.max(err, Math.abs(gpu[k] - ref[k]));
-    scale = Math.max(scale, Math.abs(ref[k]));
-  }
-  return scale === 0 ? err : err / scale;
-}
 
 const TOL = 2e-5;
 

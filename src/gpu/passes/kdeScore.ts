@@ -6,7 +6,7 @@
  */
 import { KDE_SCORE_VEC4, PARTICLE_BYTES } from '../layout';
 import { compileModule, shaderSources } from '../shaderSource';
-import { checkNeighbourConfig, KNN_WORKGROUP, neighbourParamsBuffer, type NeighbourPassConfig } from './knn';
+import { checkNeighbourConfig, encodeNeighbourPass, KNN_WORKGROUP, neighbourParamsBuffer, type NeighbourPassConfig } from './knn';
 
 /** Workgroup size = tile length (override WG in kde_score.wgsl). */
 export const KDE_WORKGROUP = KNN_WORKGROUP;
@@ -74,11 +74,7 @@ export class KdeScorePass {
   }
 
   encode(encoder: GPUCommandEncoder): void {
-    const pass = encoder.beginComputePass({ label: 'KdeScorePass.pass' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, this.bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(this.cfg.n / KDE_WORKGROUP), this.cfg.replicas);
-    pass.end();
+    encodeNeighbourPass(encoder, 'KdeScorePass.pass', this.pipeline, this.bindGroup, this.cfg);
   }
 
   destroy(): void {

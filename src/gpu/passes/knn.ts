@@ -36,6 +36,15 @@ export function checkNeighbourConfig(caller: string, cfg: NeighbourPassConfig, p
   }
 }
 
+/** Encodes one neighbour sweep (knn.wgsl, kde_score.wgsl) as its own compute pass: (ceil(N / WG), R). */
+export function encodeNeighbourPass(encoder: GPUCommandEncoder, label: string, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, cfg: NeighbourPassConfig): void {
+  const pass = encoder.beginComputePass({ label });
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(Math.ceil(cfg.n / KNN_WORKGROUP), cfg.replicas);
+  pass.end();
+}
+
 export class KnnPass {
   private constructor(
     private readonly pipeline: GPUComputePipeline,
@@ -88,11 +97,7 @@ export class KnnPass {
 
   /** Encodes the search as its own compute pass. */
   encode(encoder: GPUCommandEncoder): void {
-    const pass = encoder.beginComputePass({ label: 'KnnPass.pass' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, this.bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(this.cfg.n / KNN_WORKGROUP), this.cfg.replicas);
-    pass.end();
+    encodeNeighbourPass(encoder, 'KnnPass.pass', this.pipeline, this.bindGroup, this.cfg);
   }
 
   destroy(): void {
