@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, appState, snapshot, startApp, waitFor, waitReady, waitStep, type E2eApp } from './harness';
+import { appState, ARTIFACTS, ours, snapshot, startApp, waitFor, waitReady, waitStep, type E2eApp } from './harness';
 
 let app: E2eApp;
 let page: Page;
@@ -24,13 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
-
-/** Long-lived buffers of our engine and passes (as in lifecycle.test.ts). */
-function ours(labels: Record<string, number>): number {
-  return Object.entries(labels)
-    .filter(([k]) => /^(WebGpuBackend|HistogramPass|MomentsPass|UniformRing)/.test(k) && k !== 'WebGpuBackend.staging')
-    .reduce((s, [, v]) => s + v, 0);
-}
 
 const BKW = 'v=1&model=landau&d=3&n=96&replicas=4&dt=0.002&seed=3&gamma=0&eps=0.1&noise=nanbu&init=bkw&normalize=1&rng=pcg4d';
 

@@ -14,6 +14,17 @@ import type { DebugSnapshot } from '../../src/engine/loop';
 
 export const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts');
 
+/**
+ * Long-lived buffers created by our engine and passes, from a snapshot's liveBufferLabels
+ * (three.js's are counted separately; WebGpuBackend.staging buffers live only while a readback
+ * maps, so they are left out). Self-contained: its source is also evaluated in the page.
+ */
+export function ours(labels: Record<string, number>): number {
+  return Object.entries(labels)
+    .filter(([k]) => /^(WebGpuBackend|HistogramPass|MomentsPass|UniformRing)/.test(k) && k !== 'WebGpuBackend.staging')
+    .reduce((s, [, v]) => s + v, 0);
+}
+
 export interface E2eApp {
   url: string;
   browser: Browser;

@@ -4,7 +4,7 @@
  * engine when WebGPU is missing, and the NaN/Inf stop.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appState, snapshot, startApp, waitFor, waitReady, waitStep, type E2eApp } from './harness';
+import { appState, ours, snapshot, startApp, waitFor, waitReady, waitStep, type E2eApp } from './harness';
 
 let app: E2eApp;
 
@@ -15,16 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
-
-/**
- * Long-lived buffers created by our engine and passes (three.js's are counted separately;
- * WebGpuBackend.staging buffers live only while a readback maps, so they are left out).
- */
-function ours(labels: Record<string, number>): number {
-  return Object.entries(labels)
-    .filter(([k]) => /^(WebGpuBackend|HistogramPass|MomentsPass|UniformRing)/.test(k) && k !== 'WebGpuBackend.staging')
-    .reduce((s, [, v]) => s + v, 0);
-}
 
 /** All live buffers except the accurate-entropy ones, which exist only once an estimate has run. */
 function eager(s: { liveBuffers: number; liveBufferLabels: Record<string, number> }): number {
