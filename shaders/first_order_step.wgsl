@@ -47,7 +47,8 @@ fn driftSum(i: u32, lid: u32, replica: u32, xi: vec3f) -> vec3f {
 }
 
 @compute @workgroup_size(WG)
-fn stepFirstOrder(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn stepFirstOrder(@builtin(workgroup_id) sliceWid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let wid = globalGroup(sliceWid);
   let n = P.n;
   let i = wid.x * WG + lid;
   let pi = particlesIn[wid.y * n + min(i, n - 1u)];
@@ -65,7 +66,8 @@ fn stepFirstOrder(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_i
 
 // The pair pass alone (tests, benchmark): per particle the drift (1/N) sum m_j K, then zeros.
 @compute @workgroup_size(WG)
-fn pairTerms(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn pairTerms(@builtin(workgroup_id) sliceWid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let wid = globalGroup(sliceWid);
   let n = P.n;
   let i = wid.x * WG + lid;
   let pi = particlesIn[wid.y * n + min(i, n - 1u)];

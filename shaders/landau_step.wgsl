@@ -146,7 +146,8 @@ fn velocitiesOf(first: u32, replica: u32) -> array<vec3f, 4> {
 fn driftScale() -> f32 { return 2.0 * f32(D - 1u) * P.invN; } // (2/N) sum b, b = -(d-1) alpha z
 
 @compute @workgroup_size(WG)
-fn stepNanbu(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn stepNanbu(@builtin(workgroup_id) sliceWid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let wid = globalGroup(sliceWid);
   let n = P.n;
   let first = firstOf(wid, lid);
   let v = velocitiesOf(first, wid.y);
@@ -167,7 +168,8 @@ fn stepNanbu(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index)
 }
 
 @compute @workgroup_size(WG)
-fn stepPairNoise(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn stepPairNoise(@builtin(workgroup_id) sliceWid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let wid = globalGroup(sliceWid);
   let n = P.n;
   let first = firstOf(wid, lid);
   let v = velocitiesOf(first, wid.y);
@@ -184,7 +186,8 @@ fn stepPairNoise(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_in
 // the pair-pass benchmark). Output per particle: drift (2/N) sum b, Abar diag, Abar off-diagonal
 // (xy, yz, zx), noise sum.
 @compute @workgroup_size(WG)
-fn pairTerms(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn pairTerms(@builtin(workgroup_id) sliceWid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let wid = globalGroup(sliceWid);
   let n = P.n;
   let first = firstOf(wid, lid);
   let sums = pairSums(first, lid, wid.y, velocitiesOf(first, wid.y));

@@ -109,7 +109,8 @@ fn wrap01(x: vec3f) -> vec3f {
 }
 
 @compute @workgroup_size(WG)
-fn stepTorus(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn stepTorus(@builtin(workgroup_id) sliceWid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let wid = globalGroup(sliceWid);
   let n = P.n;
   let i = wid.x * WG + lid;
   let xi = particlesIn[wid.y * n + min(i, n - 1u)].xyz;
@@ -128,7 +129,8 @@ fn stepTorus(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index)
 
 // The pair pass alone (tests, benchmark): drift (2/N) sum b, Abar diagonal, Abar off-diagonal, 0.
 @compute @workgroup_size(WG)
-fn pairTerms(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+fn pairTerms(@builtin(workgroup_id) sliceWid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let wid = globalGroup(sliceWid);
   let n = P.n;
   let i = wid.x * WG + lid;
   let xi = particlesIn[wid.y * n + min(i, n - 1u)].xyz;

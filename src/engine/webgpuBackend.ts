@@ -7,6 +7,9 @@
 import { describeAdapter, type GpuContext } from '../gpu/device';
 import { MOMENT_SLOTS, PARTICLE_BYTES, type StepParamsValues } from '../gpu/layout';
 import { createStepPass, type StepPass } from '../gpu/passes/stepPass';
+import type { GridRect } from '../gpu/passes/pairStepPass';
+import { groupsPerStep, rectsOfRange } from '../gpu/stepSlices';
+import { SubmitTimer, type SubmitTiming } from '../gpu/submitTimer';
 import type { PairBlock } from '../gpu/passes/landauStep';
 import { MomentsPass } from '../gpu/passes/moments';
 import { NeighbourStatistics, type BandwidthRule, type NeighbourMeasurement } from '../gpu/neighbourStatistics';
@@ -16,15 +19,33 @@ import { momentsFromSums, type ReplicaMoments } from '../physics/moments';
 import type { Params } from '../physics/params';
 import type { Backend } from './backend';
 
-/** Steps encoded per submission (one uniform slot each). */
+/** Most whole steps encoded per submission (one uniform slot each). */
 export const STEPS_PER_SUBMIT = 64;
+/**
+ * Uniform slots: a paced submission (`advance`) holds up to STEPS_PER_SUBMIT steps, and a step
+ * cut by the start or the end of the submission needs up to two more rectangles (step slices).
+ */
+const RING_SLOTS = STEPS_PER_SUBMIT + 4;
+
+/** What one paced submission (`WebGpuBackend.advance`) encoded. */
+export interface Advance {
+  /** Workgroups dispatched (of groupsPerStep(grid) per step). */
+  groups: number;
+  /** Steps this submission completes (0 while it only advances a slice of one step). */
+  stepsCompleted: number;
+  /** Resolves with the submission's GPU time once it has finished. */
+  done: Promise<SubmitTiming>;
+}
 
 export class WebGpuBackend implements Backend {
   readonly kind = 'webgpu' as const;
   readonly adapter: string;
   private steps = 0;
   private parity: 0 | 1 = 0;
+  /** Workgroups of step `steps` already dispatched (0 at a step boundary): step slices. */
+  private cursor = 0;
   private destroyed = false;
+  private timer: SubmitTimer | null = null;
   /** GPU side of the entropy diagnostics, created on first use. */
   private neighbours: NeighbourStatistics | null = null;
 
@@ -50,7 +71,7 @@ export class WebGpuBackend implements Backend {
     });
     const particles = [mk(0), mk(1)] as const;
     device.queue.writeBuffer(particles[0], 0, Float32Array.from(initial));
-    const ring = new UniformRing(device, STEPS_PER_SUBMIT);
+    const ring = new UniformRing(device, RING_SLOTS);
     try {
       const stepPass = await createStepPass(device, params, particles, ring, { cpuAdapter: gpu.adapter.isFallback, pairBlock });
       const momentsPass = await MomentsPass.create(device, params.replicas, particles, ring);
@@ -77,9 +98,79 @@ export class WebGpuBackend implements Backend {
     return this.particles[this.parity];
   }
 
-  uniformsFor(step: number): StepParamsValues {
+  /** Uniforms of step `step`, or of the rectangle `rect` of it (step slices). */
+  uniformsFor(step: number, rect?: GridRect): StepParamsValues {
     const p = this.params;
-    return { n: p.n, replicas: p.replicas, step, seed: p.seed, dt: p.dt, gamma: p.gamma, eps2: p.eps * p.eps, invN: 1 / p.n };
+    return {
+      n: p.n, replicas: p.replicas, step, seed: p.seed, dt: p.dt, gamma: p.gamma, eps2: p.eps * p.eps, invN: 1 / p.n,
+      groupBase: rect?.column ?? 0, replicaBase: rect?.row ?? 0,
+    };
+  }
+
+  /** Workgroups of one whole step (the unit of `advance`'s budget). */
+  get groupsPerStep(): number {
+    return groupsPerStep(this.stepPass.grid);
+  }
+
+  /** Pair interactions of one workgroup (pacing estimates): WG·PB particles against N partners. */
+  get pairsPerGroup(): number {
+    return (this.params.n * this.params.n * this.params.replicas) / this.groupsPerStep;
+  }
+
+  /** True between the slices of a step (`advance` stopped inside it). */
+  get midStep(): boolean {
+    return this.cursor !== 0;
+  }
+
+  /**
+   * One paced submission (issue 10): dispatches the next `groups` workgroups of the run, at most
+   * `maxSteps` whole steps, continuing a step left unfinished by the previous call. A step cut in
+   * slices is bit-identical to the whole step (shaders/step_slice.wgsl); the state readable from
+   * `currentBuffer` is always that of a completed step (slices write the other buffer).
+   */
+  advance(groups: number, maxSteps = STEPS_PER_SUBMIT): Advance {
+    if (this.destroyed) throw new Error('WebGpuBackend: advance() after destroy()');
+    if (!(groups >= 1)) throw new RangeError(`WebGpuBackend.advance: groups must be ≥ 1 (got ${groups})`);
+    const { device } = this.gpu;
+    this.timer ??= new SubmitTimer(device);
+    const total = this.groupsPerStep;
+    const maxK = Math.max(1, Math.min(STEPS_PER_SUBMIT, Math.floor(maxSteps)));
+    // Plan: (step, rectangle) pieces in order.
+    const pieces: { step: number; rect: GridRect | undefined; completes: boolean }[] = [];
+    let budget = Math.floor(groups);
+    let cursor = this.cursor;
+    let step = this.steps;
+    let completed = 0;
+    let dispatched = 0;
+    while (budget > 0 && completed < maxK) {
+      const take = Math.min(budget, total - cursor);
+      if (cursor === 0 && take === total) {
+        pieces.push({ step, rect: undefined, completes: true });
+      } else {
+        const rects = rectsOfRange(this.stepPass.grid, cursor, cursor + take);
+        rects.forEach((rect, k) => pieces.push({ step, rect, completes: k === rects.length - 1 && cursor + take === total }));
+      }
+      budget -= take;
+      dispatched += take;
+      cursor += take;
+      if (cursor === total) {
+        cursor = 0;
+        step++;
+        completed++;
+      }
+    }
+    this.ring.write(pieces.map((q) => this.uniformsFor(q.step, q.rect)));
+    const encoder = device.createCommandEncoder({ label: 'WebGpuBackend.advanceEncoder' });
+    pieces.forEach((q, slot) => {
+      const pass = encoder.beginComputePass({ label: 'WebGpuBackend.stepPass', timestampWrites: this.timer!.passWrites(slot === 0, slot === pieces.length - 1) });
+      this.stepPass.encodeStep(pass, slot, this.parity, q.rect);
+      pass.end();
+      if (q.completes) this.parity = (1 - this.parity) as 0 | 1;
+    });
+    const done = this.timer.submit(encoder);
+    this.steps = step;
+    this.cursor = cursor;
+    return { groups: dispatched, stepsCompleted: completed, done };
   }
 
   private writeUniforms(firstStep: number, count: number): void {
@@ -88,6 +179,7 @@ export class WebGpuBackend implements Backend {
 
   step(k: number): void {
     if (this.destroyed) throw new Error('WebGpuBackend: step() after destroy()');
+    if (this.cursor !== 0) throw new Error('WebGpuBackend: step() in the middle of a sliced step (finish it with advance())');
     const { device } = this.gpu;
     for (let done = 0; done < k; ) {
       const batch = Math.min(STEPS_PER_SUBMIT, k - done);
@@ -146,6 +238,7 @@ export class WebGpuBackend implements Backend {
 
   /** Sets the step counter (tests: take step k of a run from a given state). */
   skipTo(step: number): void {
+    if (this.cursor !== 0) throw new Error('WebGpuBackend: skipTo() in the middle of a sliced step');
     this.steps = step;
   }
 
@@ -183,5 +276,6 @@ export class WebGpuBackend implements Backend {
     this.momentsPass.destroy();
     this.stepPass.destroy();
     this.neighbours?.destroy();
+    this.timer?.destroy();
   }
 }

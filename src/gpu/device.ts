@@ -51,6 +51,8 @@ export async function acquireGpu(opts: AcquireOptions = {}): Promise<GpuContext 
   try {
     device = await adapter.requestDevice({
       label: 'MeanFieldLab.device',
+      // GPU time of each paced submission (gpu/submitTimer.ts), where the adapter offers it.
+      requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
       requiredLimits: {
         maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
         maxBufferSize: l.maxBufferSize,

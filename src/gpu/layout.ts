@@ -49,6 +49,8 @@ export const StepParamsLayout = defineStruct('StepParams', [
   { name: 'gamma', type: 'f32', doc: 'power-law exponent gamma of alpha(r) = r^gamma' },
   { name: 'eps2', type: 'f32', doc: 'regularisation eps^2 of alpha_eps (velocity units squared)' },
   { name: 'invN', type: 'f32', doc: '1/N, the mean-field normalisation' },
+  { name: 'groupBase', type: 'u32', doc: 'workgroup x index of this dispatch\'s first column (step slices; 0 for a whole step)' },
+  { name: 'replicaBase', type: 'u32', doc: 'replica of this dispatch\'s first row (step slices; 0 for a whole step)' },
 ] as const);
 
 export type StepParamsValues = Record<(typeof StepParamsLayout.fields)[number]['name'], number>;

@@ -12,6 +12,7 @@ import firstOrderKernelWgsl from '../../shaders/first_order_kernel.wgsl?raw';
 import firstOrderStepWgsl from '../../shaders/first_order_step.wgsl?raw';
 import torusStepWgsl from '../../shaders/torus_step.wgsl?raw';
 import pairTileWgsl from '../../shaders/pair_tile.wgsl?raw';
+import stepSliceWgsl from '../../shaders/step_slice.wgsl?raw';
 import knnWgsl from '../../shaders/knn.wgsl?raw';
 import kdeScoreWgsl from '../../shaders/kde_score.wgsl?raw';
 import { NeighbourParamsLayout, StepParamsLayout, wgslStruct } from './layout';
@@ -20,10 +21,10 @@ const stepParams = wgslStruct(StepParamsLayout);
 const neighbourParams = wgslStruct(NeighbourParamsLayout);
 
 export const shaderSources = {
-  landauStep: [stepParams, rngWgsl, choleskyWgsl, landauKernelWgsl, pairTileWgsl, landauStepWgsl].join('\n'),
+  landauStep: [stepParams, rngWgsl, choleskyWgsl, landauKernelWgsl, pairTileWgsl, stepSliceWgsl, landauStepWgsl].join('\n'),
   /** First-order systems (models.md §3) and the torus (§2). */
-  firstOrderStep: [stepParams, rngWgsl, firstOrderKernelWgsl, pairTileWgsl, firstOrderStepWgsl].join('\n'),
-  torusStep: [stepParams, rngWgsl, choleskyWgsl, pairTileWgsl, torusStepWgsl].join('\n'),
+  firstOrderStep: [stepParams, rngWgsl, firstOrderKernelWgsl, pairTileWgsl, stepSliceWgsl, firstOrderStepWgsl].join('\n'),
+  torusStep: [stepParams, rngWgsl, choleskyWgsl, pairTileWgsl, stepSliceWgsl, torusStepWgsl].join('\n'),
   moments: [stepParams, momentsWgsl].join('\n'),
   rngStream: [rngWgsl, rngStreamWgsl].join('\n'),
   /** Entropy diagnostics (models.md §4): k-NN distances and KDE score sums. */

@@ -139,6 +139,28 @@ export const headlessApi = {
   },
 
   /**
+   * Step slices (issue 10): `count` whole steps from `startStep`, and the same steps taken by
+   * paced submissions of `budgets` workgroups each (cycled), on one backend from the same
+   * particles. Both final states are returned; a sliced step must be bit-identical.
+   */
+  async slicedSteps(query: string, particles: number[], startStep: number, count: number, budgets: number[], pairBlock?: PairBlock): Promise<{ whole: number[]; sliced: number[]; submissions: number; groupsPerStep: number }> {
+    return withBackend(query, particles, async (b) => {
+      b.skipTo(startStep);
+      b.step(count);
+      const whole = Array.from(await b.readParticles());
+      b.writeParticles(Float32Array.from(particles));
+      b.skipTo(startStep);
+      let submissions = 0;
+      while (b.stepCount < startStep + count || b.midStep) {
+        const a = b.advance(budgets[submissions % budgets.length], startStep + count - b.stepCount);
+        submissions++;
+        await a.done;
+      }
+      return { whole, sliced: Array.from(await b.readParticles()), submissions, groupsPerStep: b.groupsPerStep };
+    }, pairBlock);
+  },
+
+  /**
    * `pairTerms` (noise of step `termsStep`) and then `steps` on one backend: one pipeline
    * compilation instead of two, which is most of a small GPU test's time on SwiftShader.
    */

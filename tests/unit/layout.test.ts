@@ -4,10 +4,11 @@ import { pairBlockFor } from '../../src/gpu/passes/landauStep';
 import landauStep from '../../shaders/landau_step.wgsl?raw';
 
 describe('buffer layouts', () => {
-  it('StepParams: 8 four-byte fields, offsets 4·index, 32 bytes', () => {
-    expect(StepParamsLayout.size).toBe(32);
+  it('StepParams: 10 four-byte fields, offsets 4·index, padded to 48 bytes', () => {
+    expect(StepParamsLayout.size).toBe(48);
     expect(StepParamsLayout.fields.map((f) => [f.name, StepParamsLayout.offsets[f.name]])).toEqual([
       ['n', 0], ['replicas', 4], ['step', 8], ['seed', 12], ['dt', 16], ['gamma', 20], ['eps2', 24], ['invN', 28],
+      ['groupBase', 32], ['replicaBase', 36],
     ]);
   });
 
@@ -20,13 +21,26 @@ describe('buffer layouts', () => {
   });
 
   it('packs little-endian at the declared offsets', () => {
-    const buf = new ArrayBuffer(32);
+    const buf = new ArrayBuffer(48);
     const view = new DataView(buf);
-    packStruct(StepParamsLayout, { n: 4096, replicas: 2, step: 0xffffffff, seed: 7, dt: 0.5, gamma: -3, eps2: 0.01, invN: 1 / 4096 }, view);
+    packStruct(StepParamsLayout, { n: 4096, replicas: 2, step: 0xffffffff, seed: 7, dt: 0.5, gamma: -3, eps2: 0.01, invN: 1 / 4096, groupBase: 5, replicaBase: 3 }, view);
+    expect(view.getUint32(32, true)).toBe(5);
+    expect(view.getUint32(36, true)).toBe(3);
     expect(view.getUint32(0, true)).toBe(4096);
     expect(view.getUint32(8, true)).toBe(0xffffffff);
     expect(view.getFloat32(16, true)).toBe(0.5);
     expect(view.getFloat32(20, true)).toBe(-3);
+  });
+
+  it('the step shaders take their workgroup from the slice offset (shaders/step_slice.wgsl)', async () => {
+    const [firstOrder, torus] = await Promise.all([import('../../shaders/first_order_step.wgsl?raw'), import('../../shaders/torus_step.wgsl?raw')]);
+    for (const src of [landauStep, firstOrder.default, torus.default]) {
+      const entries = src.match(/@builtin\(workgroup_id\) (\w+)/g) ?? [];
+      expect(entries.length).toBeGreaterThan(0);
+      // Every entry point names the dispatch's id sliceWid and maps it with globalGroup.
+      expect(entries.every((e) => e.endsWith('sliceWid'))).toBe(true);
+      expect(src.match(/let wid = globalGroup\(sliceWid\);/g)?.length).toBe(entries.length);
+    }
   });
 
   it('the step shader uses the generated struct rather than declaring its own', () => {

@@ -315,7 +315,7 @@ for (const { n, replicas } of parseSizes(opt.n)) {
   for (const [wg, pb] of wgs.flatMap((w) => pbs.map((b) => [w, b]))) {
     const dispatch = (pass) => pass.dispatchWorkgroups(Math.ceil(n / (wg * pb)), replicas);
     for (const gamma of opt.gamma.split(',').map(Number)) {
-      const uniformsFor = (step) => ({ n, replicas, step, seed, dt, gamma, eps2: eps * eps, invN: 1 / n });
+      const uniformsFor = (step) => ({ n, replicas, step, seed, dt, gamma, eps2: eps * eps, invN: 1 / n, groupBase: 0, replicaBase: 0 });
       for (const noise of opt.noise.split(',')) {
         const constants = { WG: wg, D: d, NOISE: NOISE[noise], GAMMA_MODE: gammaMode(gamma), RNG_KIND: opt.rng === 'pcg4d' ? 0 : 1, FULL_TILES: n % wg === 0 ? 1 : 0, PB: pb };
         const [termsPipe, stepPipe] = await Promise.all([

@@ -2,7 +2,7 @@
  * Owns shaders/moments.wgsl: per-replica moment sums (models.md §4) into a small buffer that the
  * backend copies to a mappable staging buffer, so readbacks never stall the step loop.
  */
-import { MOMENT_SLOTS } from '../layout';
+import { MOMENT_SLOTS, StepParamsLayout } from '../layout';
 import { compileModule, shaderSources } from '../shaderSource';
 import type { UniformRing } from '../uniformRing';
 
@@ -40,7 +40,7 @@ export class MomentsPass {
     const sums = device.createBuffer({ label: 'MomentsPass.sums', size: replicas * MOMENT_SLOTS * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
     const mk = (buf: GPUBuffer, k: number) => device.createBindGroup({
       label: `MomentsPass.bindGroup${k}`, layout: pipeline.getBindGroupLayout(0),
-      entries: [{ binding: 0, resource: { buffer: ring.buffer, size: 32 } }, { binding: 1, resource: { buffer: buf } }, { binding: 2, resource: { buffer: sums } }],
+      entries: [{ binding: 0, resource: { buffer: ring.buffer, size: StepParamsLayout.size } }, { binding: 1, resource: { buffer: buf } }, { binding: 2, resource: { buffer: sums } }],
     });
     return new MomentsPass(pipeline, [mk(particles[0], 0), mk(particles[1], 1)], replicas, sums);
   }

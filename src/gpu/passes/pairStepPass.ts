@@ -12,10 +12,35 @@ import type { UniformRing } from '../uniformRing';
 /** Workgroup size = tile length of the pair sweep (override WG in the step shaders). */
 export const STEP_WORKGROUP = 128;
 
+/**
+ * The workgroup grid of one step: `columns` = ceil(N / (WG·perInvocation)) workgroups per
+ * replica, `rows` = R replicas. A step may be dispatched whole or as rectangles of this grid
+ * (step slices, shaders/step_slice.wgsl); the uniforms of each rectangle carry its offset
+ * (StepParams.groupBase, replicaBase).
+ */
+export interface StepGrid {
+  columns: number;
+  rows: number;
+}
+
+/** A rectangle of a step's grid: columns [column, column + columns) of rows [row, row + rows). */
+export interface GridRect {
+  column: number;
+  columns: number;
+  row: number;
+  rows: number;
+}
+
 /** The backend's view of a step pass (any model). */
 export interface StepPass {
-  /** One step reading particles[parity] and writing particles[1 − parity], uniforms from `slot`. */
-  encodeStep(pass: GPUComputePassEncoder, slot: number, parity: 0 | 1): void;
+  /** The workgroup grid of one step. */
+  readonly grid: StepGrid;
+  /**
+   * One step, or the rectangle `rect` of it, reading particles[parity] and writing
+   * particles[1 − parity], uniforms from `slot` (whose groupBase/replicaBase must equal
+   * rect.column/rect.row; 0 for a whole step).
+   */
+  encodeStep(pass: GPUComputePassEncoder, slot: number, parity: 0 | 1, rect?: GridRect): void;
   /** Size in bytes of the buffer `encodePairTerms` writes. */
   termsBytes(): number;
   /** Bind group for the pair pass alone (create once, reuse). */
@@ -100,14 +125,20 @@ export class PairStepPass implements StepPass {
     return { device, spec, ring, module, stepPipeline, termsLayout, stepBindGroups: groups };
   }
 
-  private dispatch(pass: GPUComputePassEncoder): void {
-    pass.dispatchWorkgroups(Math.ceil(this.parts.spec.n / (STEP_WORKGROUP * (this.parts.spec.perInvocation ?? 1))), this.parts.spec.replicas);
+  get grid(): StepGrid {
+    const { spec } = this.parts;
+    return { columns: Math.ceil(spec.n / (STEP_WORKGROUP * (spec.perInvocation ?? 1))), rows: spec.replicas };
   }
 
-  encodeStep(pass: GPUComputePassEncoder, slot: number, parity: 0 | 1): void {
+  private dispatch(pass: GPUComputePassEncoder, rect?: GridRect): void {
+    if (rect) pass.dispatchWorkgroups(rect.columns, rect.rows);
+    else pass.dispatchWorkgroups(this.grid.columns, this.grid.rows);
+  }
+
+  encodeStep(pass: GPUComputePassEncoder, slot: number, parity: 0 | 1, rect?: GridRect): void {
     pass.setPipeline(this.parts.stepPipeline);
     pass.setBindGroup(0, this.parts.stepBindGroups[parity], [this.parts.ring.offset(slot)]);
-    this.dispatch(pass);
+    this.dispatch(pass, rect);
   }
 
   get perInvocation(): number {
