@@ -32,7 +32,7 @@ import type { Params } from '../physics/params';
 import { meanVelocitySpread, pairCovariance } from '../physics/chaos';
 import { isLambOseen } from '../physics/references/firstOrder';
 import { cosineModeRate } from '../physics/references/torus';
-import { bkwApplies, coulombApplies, meanSpreadLaw, virialLine } from '../view/references';
+import { bkwApplies, coulombApplies, meanSpreadLaw, virialLine } from '../physics/references/laws';
 import { EntropyCharts } from '../view/entropyCharts';
 import type { LiveChaos } from '../state/store';
 import { estimateEntropies } from './diagnostics';

@@ -23,8 +23,8 @@ import { fitLogLogSlope, histogramL1, type SlopeFit } from '../physics/chaos';
 import { initialEnergy } from '../physics/init';
 import { lambOseenVariance, isLambOseen } from '../physics/references/firstOrder';
 import { cosineModeRate } from '../physics/references/torus';
-import type { Noise, Params } from '../physics/params';
-import { meanSpreadLaw } from '../view/references';
+import { MAX_TOTAL, type Noise, type Params } from '../physics/params';
+import { meanSpreadLaw } from '../physics/references/laws';
 import type { Backend } from './backend';
 import {
   QUANTITY_HELP, binnedReference, exactMarginalReference, marginalL1, pooledMass, sweepPoint, theoryRatesFor, estimatorFor,
@@ -105,8 +105,6 @@ export class SweepCancelled extends Error {
   }
 }
 
-/** Largest N·R of one run (GPU buffers, MAX_TOTAL of params.ts). */
-const MAX_TOTAL = 1 << 20;
 /** CPU engine (no WebGPU): float64 on the main thread, so small runs only. */
 export const CPU_SWEEP_MAX_N = 512;
 

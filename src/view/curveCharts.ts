@@ -13,7 +13,7 @@
  */
 import uPlot from 'uplot';
 import type { Noise } from '../physics/params';
-import { bkwM4, coulombCurve, exactM4, exactSecondMomentDiagonal, type SpreadLaw } from './references';
+import { bkwM4, coulombCurve, exactM4, exactSecondMomentDiagonal, type SpreadLaw } from '../physics/references/laws';
 import { FittedPlot, PLOT_THEMES, axis, drawPlotGrid, type PlotTheme } from './plot';
 import type { RunColumns, TimeSeries } from './timeSeries';
 

@@ -23,7 +23,7 @@ import { bkwEntropy, bkwFisher, bkwKdeFisherLimits } from '../physics/references
 import { maxwellianEntropy } from '../physics/references/maxwellian';
 import { scoreMatchingFisherGaussianLimit } from '../physics/estimators/fisher';
 import { FittedPlot, PLOT_THEMES, axis, drawPlotGrid, type PlotTheme } from './plot';
-import { maxwellianOf, torusCosineRelativeEntropy } from './references';
+import { maxwellianOf, torusCosineRelativeEntropy } from '../physics/references/laws';
 import type { TimeSeries } from './timeSeries';
 
 export interface EntropyConfig {

@@ -10,7 +10,7 @@
 import uPlot from 'uplot';
 import { HIST_BINS, type Histograms, type HistogramRange } from '../gpu/passes/histogram';
 import { lambOseenRadialDensity } from '../physics/references/firstOrder';
-import { bkwComponentDensity, bkwSpeedDensity, gaussianDensity, maxwellianOf, maxwellianSpeedDensity } from './references';
+import { bkwComponentDensity, bkwSpeedDensity, gaussianDensity, maxwellianOf, maxwellianSpeedDensity } from '../physics/references/laws';
 import { FittedPlot, PLOT_THEMES, axis, drawPlotGrid, type PlotTheme } from './plot';
 
 export interface MarginalConfig {

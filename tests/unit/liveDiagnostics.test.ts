@@ -10,7 +10,7 @@ import { CHEAP_OVERFLOW_LIMIT, LIVE_PAIR_ENTROPY_MAX_PARTICLES, cheapEntropy, de
 import { sweepReference } from '../../src/engine/sweepExperiment';
 import { parseQuery, type Params } from '../../src/physics/params';
 import { maxwellianEntropy } from '../../src/physics/references/maxwellian';
-import { meanSpreadLaw, torusCosineRelativeEntropy, virialLine } from '../../src/view/references';
+import { meanSpreadLaw, torusCosineRelativeEntropy, virialLine } from '../../src/physics/references/laws';
 import { TimeSeries } from '../../src/view/timeSeries';
 import { randomParticles, testStream } from '../stats';
 

@@ -1,14 +1,15 @@
 /**
- * Reference curves drawn over the measured ones (models.md §1.2–1.3), evaluated from the
- * current moments. Pure functions; the formulas come from src/physics/references.
+ * The exact laws drawn over the measured curves and used by the sweeps (models.md §1.1–1.3, §2,
+ * §3): which reference applies to a parameter set, and its value from the current moments.
+ * Pure functions (no DOM, no GPU); the views, the frame loop and the sweep all import them here.
  *
  * Units: velocities v, temperatures T = velocity², time in our units (C = 1).
  */
-import { bkwDensity, bkwMarginal1D, bkwM4 } from '../physics/references/bkw';
-import { integrateIsotropisation } from '../physics/references/coulomb';
-import { m4At, secondMomentAt } from '../physics/references/maxwellian';
-import { unitSphereArea } from '../physics/references/special';
-import type { Params } from '../physics/params';
+import { bkwDensity, bkwMarginal1D, bkwM4 } from './bkw';
+import { integrateIsotropisation } from './coulomb';
+import { m4At, secondMomentAt } from './maxwellian';
+import { unitSphereArea } from './special';
+import type { Params } from '../params';
 
 /** Mean u and temperature T = (E − |u|²)/d: the Maxwellian with the same mass, momentum, energy. */
 export function maxwellianOf(momentum: readonly number[], energy: number, d: number): { u: number[]; T: number } {
