@@ -50,6 +50,8 @@ const STREAM_PAIR_ORDERED: u32 = 3u;
 const STREAM_PAIR_UNORDERED: u32 = 4u;
 const STREAM_FIRST_ORDER: u32 = 5u;
 const STREAM_TORUS: u32 = 6u;
+const STREAM_PAIR_ROTATION: u32 = 7u;   // rotation: per ordered pair (models.md §1.4)
+const STREAM_ROTATION_SHARED: u32 = 8u; // rotation-shared: per particle j, felt by all (§1.4)
 
 fn pairWordOf(i: u32, j: u32) -> u32 { return (i & 0xffffu) | ((j & 0xffffu) << 16u); }
 fn streamWordOf(purpose: u32, replica: u32) -> u32 { return (purpose << 24u) | (replica & 0xffffffu); }
@@ -101,4 +103,10 @@ fn normals2(w: vec4u) -> vec2f {
   let r0 = boxMullerRadius(w.x);
   let a0 = sinCosOfTurns(w.y);
   return vec2f(r0 * a0.y, r0 * a0.x);
+}
+
+// Two-point increments +-1 with probability 1/2 from the top bit of each word (simplified weak
+// Euler scheme, Kloeden-Platen 14.1: mean 0, variance 1), the same formula as twoPoint in rng.ts.
+fn twoPoint4(w: vec4u) -> vec4f {
+  return select(vec4f(1.0), vec4f(-1.0), (w >> vec4u(31u)) == vec4u(1u));
 }

@@ -26,6 +26,8 @@ export const Stream = {
   pairUnordered: 4, // kac: one per unordered pair, antisymmetric
   firstOrder: 5, // first-order systems (models.md §3): one Brownian motion per particle
   torus: 6, // nanbu on the torus (models.md §2): one Brownian motion per particle
+  pairRotation: 7, // rotation (models.md §1.4): d(d−1)/2 scalar noises per ordered pair (i, j)
+  rotationShared: 8, // rotation-shared (§1.4, the counter-example): d(d−1)/2 per particle j, felt by all
 } as const;
 
 /** Packs a pair (or a particle index with j = 0) into one word; indices < 2^16 (n ≤ 65536). */
@@ -126,6 +128,15 @@ export function normals4(w: Words4, out: Float64Array | number[] = new Float64Ar
   out[2] = r1 * Math.cos(t1);
   out[3] = r1 * Math.sin(t1);
   return out;
+}
+
+/**
+ * Two-point increment ±1 with probability ½ each, from the top bit of one word: the simplified
+ * weak Euler scheme's replacement for a standard normal (Kloeden–Platen §14.1; same mean 0 and
+ * variance 1, so Euler–Maruyama's weak order 1 is kept). Same formula as `twoPoint` in rng.wgsl.
+ */
+export function twoPoint(word: number): number {
+  return word >>> 31 ? -1 : 1;
 }
 
 /**
