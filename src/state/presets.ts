@@ -39,27 +39,33 @@ export const CLASSROOM_PRESETS: readonly ClassroomPreset[] = [
     'γ = −3 (regularised with ε = 0.05): a bi-Maxwellian with θ∥ = 0.5, θ⊥ = 0.2 isotropises; the dashed curves are the Trubnikov/NRL rate (an approximate reference, models.md §1.3).',
     { d: 3, n: 1024, gamma: -3, eps: 0.05, noise: 'nanbu', init: 'aniso', temp: [0.5, 0.2, 0.2], dt: 0.0005 }),
   preset('conservative-noise', 'Conservative vs non-conservative noise',
-    'Two runs from the same particles: kac (antisymmetric pair noise: Σv exactly conserved, energy up to O(dt)) and nanbu (conserved only on average: the mean velocity wanders like a martingale, spread E(1 − e^(−4(d−1)t/N))). Compare the momentum and energy curves.',
+    'Two runs from the same particles: kac (antisymmetric pair noise: Σv exactly conserved; energy conserved in continuous time, but each Euler–Maruyama step adds 4(d−1)²E·dt² on average at γ = 0, so E climbs along the dotted prediction E₀e^(4(d−1)²dt·t), about 1% per unit time at this dt) and nanbu (Σv and E conserved only on average: the mean velocity wanders like a martingale, spread E(1 − e^(−4(d−1)t/N)), and E inside its ±1σ band). Compare the momentum and energy curves.',
     { d: 3, n: 512, gamma: 0, noise: 'kac', init: 'gaussian', temp: [1], dt: 0.002 }, 'nanbu'),
   preset('bkw-entropy-chaos', 'Entropy & chaos: BKW, 8 replicas',
-    'Eight independent BKW runs: the entropy panel shows H(f) decreasing to the Maxwellian value along the exact BKW H(t), the Fisher information decaying along I(t) (dotted: what the KDE estimate should read), bands across replicas; the chaos panel shows the live two-particle covariances and the marginal L1 to the exact BKW marginal.',
+    'Eight independent BKW runs: the entropy panel shows H(f|M) decreasing to 0 along the exact BKW H(f|M)(t) and the Fisher information decaying along I(t) (dotted: what the KDE estimate should read), bands across replicas. nanbu conserves the energy only on average: H(M) follows the replica-mean energy, the exact BKW curves are at the initial energy, and the k-NN estimates read a few hundredths of a nat high at N = 512 (bias, noted on the chart). The chaos panel shows the live two-particle covariances and the marginal L1 to the exact BKW marginal.',
     { d: 3, n: 512, replicas: 8, gamma: 0, noise: 'nanbu', init: 'bkw', dt: 0.001 }),
   preset('lamb-oseen', 'Lamb–Oseen vortex',
-    'Viscous point vortices (Biot–Savart, all m = +1) from a Gaussian blob: the blob turns and spreads; the radial density follows the exact heat-kernel law N(0, (s₀² + 2σt)I) and the second moment the exact line m₀ + 4σt (models.md §3).',
+    'Viscous point vortices (Biot–Savart, all m = +1) from a Gaussian blob: the blob spreads, and turns faster at its centre than at its edge (all vortices have the same circulation, so one colour); the radial density follows the exact heat-kernel law N(0, (s₀² + 2σt)I) and the second moment the exact line m₀ + 4σt (models.md §3).',
     { model: 'first-order', d: 2, n: 1024, kernel: 'biot-savart', circ: 'plus', chi: 5, sigma: 0.25, eps: 0.02, init: 'gaussian', width: 1, dt: 0.01 }),
   preset('vortices-pm', 'Vortices of both signs',
-    'Circulations ±1 (red +1, blue −1): pairs of opposite sign form dipoles and fly off, same-sign vortices orbit each other. The second moment has no exact line here (mixed circulations).',
+    'Circulations ±1 at random (coloured by circulation: red +1, blue −1), nearly inviscid (σ = 0.01): with no net circulation the blob does not turn as a whole, unlike the Lamb–Oseen vortex; it mixes and slowly spreads as neighbours of opposite sign push each other along. The second moment has no exact line here (mixed circulations).',
     { model: 'first-order', d: 2, n: 1024, kernel: 'biot-savart', circ: 'pm', chi: 5, sigma: 0.01, eps: 0.05, init: 'gaussian', width: 1, dt: 0.005 }),
   preset('keller-segel-sub', 'Keller–Segel, subcritical',
     'Chemotactic attraction with χ/σ = 12 < 8π: diffusion wins and the cloud spreads; the second moment follows the exact virial line m₀ + (4σ − χ(N−1)/(2πN))t with a positive slope (ε = 0, models.md §3). The χ control marks the critical value 8πσ.',
     { model: 'first-order', d: 2, n: 1024, kernel: 'coulomb', sign: 'attractive', chi: 12, sigma: 1, eps: 0, init: 'gaussian', width: 1, dt: 0.002 }),
   preset('keller-segel-super', 'Keller–Segel, supercritical',
-    'χ/σ = 50 > 8π: attraction wins, the particles collapse to a point; the exact virial line has a negative slope and reaches 0 at t* = m₀/(χ(N−1)/(2πN) − 4σ) ≈ 0.5, by which time the limit has blown up (ε = 0).',
+    'χ/σ = 50 > 8π: attraction wins, the particles collapse to a point; the exact virial line has a negative slope and reaches 0 at t* = m₀/(χ(N−1)/(2πN) − 4σ) ≈ 0.5, by which time the limit has blown up (ε = 0). Near t* the second moment leaves the line: close pairs need steps much smaller than dt (time-step error, said on the chart).',
     { model: 'first-order', d: 2, n: 1024, kernel: 'coulomb', sign: 'attractive', chi: 50, sigma: 1, eps: 0, init: 'gaussian', width: 1, dt: 0.001 }),
   preset('torus-relaxation', 'Torus: relaxation to uniform',
     'The Landau-like nanbu system on the periodic cell, a(z) = λI + κ w wᵀ: a cosine perturbation of the density decays; the x₁ histogram follows the exact mode 1 + A e^(−4π²(λ+κ/2d)t) cos 2πx₁ and H(f|1) decreases to 0 (models.md §2).',
     { model: 'torus', d: 2, n: 1024, lambda: 0.05, kappa: 1, init: 'cosine', amp: 0.8, dt: 0.002 }),
 ];
+
+/**
+ * The run a page opened without parameters starts on (issue 14): one that visibly moves when
+ * played (a shell of speeds relaxing to the Maxwellian), with a one-line hint to the others.
+ */
+export const FIRST_OPEN_PRESET = 'maxwellian-relaxation';
 
 export function presetById(id: string): ClassroomPreset | undefined {
   return CLASSROOM_PRESETS.find((p) => p.id === id);

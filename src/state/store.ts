@@ -16,13 +16,14 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { validateParams, type Noise, type ParamError, type Params } from '../physics/params';
-import { decodeLink, encodeLink, type LinkState } from './urlCodec';
-import { CLASSROOM_PRESETS, presetById } from './presets';
+import { decodeLink, encodeLink, type DecodedLink, type LinkState } from './urlCodec';
+import { CLASSROOM_PRESETS, FIRST_OPEN_PRESET, presetById } from './presets';
 import type { SweepOutput } from '../engine/sweepExperiment';
 
 /** The preset whose link this state is, if any (a preset link shows its description). */
 function matchingPreset(s: LinkState): string | null {
-  const q = encodeLink(s);
+  // Projector mode is a view setting: a preset link with hc=1 is still that preset.
+  const q = encodeLink({ params: s.params, compare: s.compare });
   return CLASSROOM_PRESETS.find((p) => p.query === q)?.id ?? null;
 }
 
@@ -90,10 +91,17 @@ export interface ViewSlice {
   pointSize: number;
   /** Replica drawn in the cloud. */
   replica: number;
+  /** Projector mode: high contrast, larger type and lines, compact header; in the link as hc=1. */
   highContrast: boolean;
+  /**
+   * The page was opened without parameters: it starts on FIRST_OPEN_PRESET and shows a one-line
+   * hint to the presets until dismissed or another run is chosen.
+   */
+  firstOpen: boolean;
   setPointSize(px: number): void;
   setReplica(r: number): void;
   setHighContrast(on: boolean): void;
+  dismissFirstOpen(): void;
 }
 
 /** A value with its standard error (physics/chaos.ts Estimate). */
@@ -169,7 +177,7 @@ const emptyStats: RunStats = { t: 0, step: 0, stepsPerSecond: 0, pairsPerSecond:
 type Set = StoreApi<AppState>['setState'];
 type Get = StoreApi<AppState>['getState'];
 
-function paramsSlice(set: Set, get: Get, initial: LinkState & { messages: string[] }): ParamsSlice {
+function paramsSlice(set: Set, get: Get, initial: DecodedLink): ParamsSlice {
   return {
     params: initial.params,
     compare: initial.compare,
@@ -178,18 +186,24 @@ function paramsSlice(set: Set, get: Get, initial: LinkState & { messages: string
     applyParams(next, compare = get().compare) {
       const errors = validateParams(next);
       if (errors.length) return errors;
-      set({ params: { ...next, temp: [...next.temp] }, compare: compare === next.noise ? null : compare, error: null, activePreset: null });
+      set({ params: { ...next, temp: [...next.temp] }, compare: compare === next.noise ? null : compare, error: null, activePreset: null, firstOpen: false });
       return [];
     },
     openLink(query) {
       const link = decodeLink(query);
-      set({ params: link.params, compare: link.compare, linkMessages: link.messages, error: null, activePreset: matchingPreset(link) });
+      // hc is a view setting: a link without it keeps the current mode.
+      const hcGiven = new URLSearchParams(query.replace(/^[?#]/, '')).has('hc');
+      set({
+        params: link.params, compare: link.compare, linkMessages: link.messages, error: null, activePreset: matchingPreset(link),
+        firstOpen: false, ...(hcGiven ? { highContrast: link.highContrast } : {}),
+      });
     },
     applyPreset(id) {
       const preset = presetById(id);
       if (!preset) return;
       const link = decodeLink(preset.query);
-      set({ params: link.params, compare: link.compare, linkMessages: [], error: null, playing: true, activePreset: id });
+      // Projector mode stays as it is (it is not part of a preset).
+      set({ params: link.params, compare: link.compare, linkMessages: [], error: null, playing: true, activePreset: id, firstOpen: false });
     },
     dismissLinkMessages() {
       set({ linkMessages: [] });
@@ -217,14 +231,16 @@ function runSlice(set: Set, get: Get): RunSlice {
   };
 }
 
-function viewSlice(set: Set): ViewSlice {
+function viewSlice(set: Set, initial: { highContrast: boolean; firstOpen: boolean }): ViewSlice {
   return {
     pointSize: 4,
     replica: 0,
-    highContrast: false,
+    highContrast: initial.highContrast,
+    firstOpen: initial.firstOpen,
     setPointSize: (px) => set({ pointSize: Math.max(POINT_SIZE_RANGE[0], Math.min(POINT_SIZE_RANGE[1], px)) }),
     setReplica: (r) => set({ replica: Math.max(0, Math.floor(r)) }),
     setHighContrast: (on) => set({ highContrast: on }),
+    dismissFirstOpen: () => set({ firstOpen: false }),
   };
 }
 
@@ -242,20 +258,31 @@ function diagnosticsSlice(set: Set): DiagnosticsSlice {
   };
 }
 
-/** A store opened on a share-link query (the page's `location.search`). */
+/** Whether a query names no run at all (only the link version and view fields, or nothing). */
+export function isBareQuery(query: string): boolean {
+  const sp = new URLSearchParams(query.replace(/^[?#]/, ''));
+  return [...sp.keys()].every((k) => k === 'v' || k === 'hc');
+}
+
+/**
+ * A store opened on a share-link query (the page's `location.search`). A page opened without
+ * parameters starts on FIRST_OPEN_PRESET (a run that visibly moves), with a hint to the presets.
+ */
 export function createAppStore(query: string): AppStore {
-  const initial = decodeLink(query);
+  const firstOpen = isBareQuery(query);
+  const link = decodeLink(query);
+  const initial: DecodedLink = firstOpen ? { ...decodeLink(presetById(FIRST_OPEN_PRESET)!.query), highContrast: link.highContrast, messages: link.messages } : link;
   return createStore<AppState>()((set, get) => ({
     ...paramsSlice(set, get, initial),
     ...runSlice(set, get),
-    ...viewSlice(set),
+    ...viewSlice(set, { highContrast: initial.highContrast, firstOpen }),
     ...diagnosticsSlice(set),
   }));
 }
 
-/** The share-link query of the current state. */
-export function currentQuery(s: Pick<AppState, 'params' | 'compare'>): string {
-  return encodeLink({ params: s.params, compare: s.compare });
+/** The share-link query of the current state (with hc=1 in projector mode). */
+export function currentQuery(s: Pick<AppState, 'params' | 'compare'> & Partial<Pick<AppState, 'highContrast'>>): string {
+  return encodeLink({ params: s.params, compare: s.compare, highContrast: s.highContrast ?? false });
 }
 
 /** React binding with a narrow selector. */

@@ -1,8 +1,10 @@
 /**
  * The share link: the store's params slice as a query string, versioned (LINK_VERSION of
  * physics/params.ts), so that old links keep working. Parameters go through the one schema
- * (parseQuery/toQuery); the app adds one field of its own, `compare` (a second noise system run
- * alongside, for the conservative-vs-non-conservative preset).
+ * (parseQuery/toQuery); the app adds two fields of its own: `compare` (a second noise system run
+ * alongside, for the conservative-vs-non-conservative preset) and `hc=1` (projector mode: high
+ * contrast, larger type; a view setting, so a lecturer can send the projector link). `hc` is not
+ * a parameter of the run: it never changes which preset a link matches.
  *
  * Nothing from a link is executed or injected as HTML: values are parsed by the schema, and
  * messages quote the offending text only after stripping it to printable characters (React
@@ -14,15 +16,18 @@ export interface LinkState {
   params: Params;
   /** Noise system of the companion run (same parameters otherwise), or null. */
   compare: Noise | null;
+  /** Projector mode (`hc=1`): high contrast and larger type. Absent means off. */
+  highContrast?: boolean;
 }
 
 export interface DecodedLink extends LinkState {
+  highContrast: boolean;
   /** One line per bad or unknown field, naming it (empty for a clean link). */
   messages: string[];
 }
 
 /** App fields beyond the parameter schema. */
-const APP_FIELDS = ['compare'] as const;
+const APP_FIELDS = ['compare', 'hc'] as const;
 
 /**
  * Upgrades from older link versions: MIGRATIONS[k] turns a version-k query into version k + 1.
@@ -62,18 +67,30 @@ export function decodeLink(search: string): DecodedLink {
     if (error) messages.push(`compare: got "${quoteField(rawCompare)}", expected one of nanbu, fgm, kac (the companion run's noise system); ignored`);
     else compare = value as Noise;
   }
+  let highContrast = false;
+  const rawHc = sp.get('hc');
+  if (rawHc !== null) {
+    if (rawHc === '1' || rawHc === '0') highContrast = rawHc === '1';
+    else messages.push(`hc: got "${quoteField(rawHc)}", expected 0 or 1 (projector mode: high contrast, larger type); ignored`);
+  }
   for (const f of APP_FIELDS) sp.delete(f);
   const { params, errors, unknown } = parseQuery(sp);
   for (const e of errors) messages.push(`${quoteField(e.message, 200)} — kept ${e.key === 'v' ? 'reading it as the current version' : 'the default'}`);
   for (const u of unknown) messages.push(`"${quoteField(u)}": not a parameter of this app; ignored`);
   if (compare === params.noise) compare = null;
-  return { params, compare, messages };
+  return { params, compare, highContrast, messages };
 }
 
 /** The query string (without "?") that reproduces this state. */
 export function encodeLink(s: LinkState): string {
   const q = toQuery(s.params);
-  return s.compare && s.compare !== s.params.noise ? `${q}&compare=${s.compare}` : q;
+  const withCompare = s.compare && s.compare !== s.params.noise ? `${q}&compare=${s.compare}` : q;
+  return s.highContrast ? `${withCompare}&hc=1` : withCompare;
+}
+
+/** A preset's (or any) query with the projector flag added when on: links keep projector mode. */
+export function withProjector(query: string, highContrast: boolean): string {
+  return highContrast ? `${query}&hc=1` : query;
 }
 
 /** Absolute link for the current page (origin + path + query). */
