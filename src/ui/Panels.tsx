@@ -5,6 +5,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { CLASSROOM_PRESETS } from '../state/presets';
 import { POINT_SIZE_RANGE, STEPS_PER_FRAME_MAX, currentQuery } from '../state/store';
+import { withProjector } from '../state/urlCodec';
 import { getActiveLoop } from './debugHooks';
 import { canvasToBlob, downloadBlob, downloadText } from './download';
 import { useAppState, useAppStore } from './storeContext';
@@ -30,14 +31,14 @@ export function RunControls() {
     store.getState().setStepsPerFrame(k);
   };
   return (
-    <div className="run-controls" role="group" aria-label="Run controls">
+    <div className="run-controls" id="run-controls" tabIndex={-1} role="group" aria-label="Run controls">
       <button type="button" className="primary" data-action="play" aria-pressed={playing} disabled={stopped || sweeping}
         onClick={() => store.getState().togglePlay()} title={sweeping ? 'Paused while the N-sweep runs' : 'Play / pause (space)'}>
         {playing ? '❚❚ Pause' : '▶ Play'}
       </button>
       <button type="button" data-action="step" disabled={stopped || sweeping} onClick={() => store.getState().stepOnce()} title="Single step (→)">Step ▸</button>
       <button type="button" data-action="reset" onClick={() => store.getState().reset()} title="Reset to step 0 with the same parameters and seed (r)">↺ Reset</button>
-      <label htmlFor={id} className="inline-label">Steps / frame</label>
+      <label htmlFor={id} className="inline-label" title="Steps per animation frame on the GPU (the CPU engine takes as many as fit in its frame budget, up to this)">Steps / frame</label>
       <input id={id} className="num small" type="text" inputMode="numeric" value={draft} aria-invalid={err !== null}
         aria-describedby={`${id}-help`}
         onChange={(e) => setDraft(e.target.value)} onBlur={() => commitSpf(draft)}
@@ -48,36 +49,121 @@ export function RunControls() {
   );
 }
 
-export function PresetBar() {
+const PRESET_GROUPS = ['Landau', 'First-order', 'Torus'] as const;
+
+function PresetList({ onPick }: { onPick?: () => void }) {
   const store = useAppStore();
   const active = useAppState((s) => s.activePreset);
-  const activePreset = CLASSROOM_PRESETS.find((p) => p.id === active);
+  const hc = useAppState((s) => s.highContrast);
   return (
-    <nav className="presets" aria-label="Classroom presets">
-      <span className="group-label">Classroom presets:</span>
-      {(['Landau', 'First-order', 'Torus'] as const).map((group) => (
-        <span key={group} className="preset-group">
+    <>
+      {PRESET_GROUPS.map((group) => (
+        <span key={group} className="preset-group" role="group" aria-label={`${group} presets`}>
           <span className="preset-group-label">{group}</span>
           <ul>
             {CLASSROOM_PRESETS.filter((p) => p.group === group).map((p) => (
               <li key={p.id}>
                 <button type="button" data-preset={p.id} aria-pressed={active === p.id} title={p.description}
-                  onClick={() => store.getState().applyPreset(p.id)}>{p.name}</button>
-                <a href={`?${p.query}`} className="preset-link" aria-label={`Link to the preset ${p.name}`} title="Link to this preset">link</a>
+                  onClick={() => {
+                    store.getState().applyPreset(p.id);
+                    onPick?.();
+                  }}>{p.name}</button>
+                {/* In projector mode the link keeps it (hc=1): a lecturer can send it on. */}
+                <a href={`?${withProjector(p.query, hc)}`} className="preset-link" aria-label={`Link to the preset ${p.name}`} title="Link to this preset">link</a>
               </li>
             ))}
           </ul>
         </span>
       ))}
-      {activePreset ? <p className="preset-note" data-testid="preset-note"><strong>{activePreset.name}.</strong> {activePreset.description}</p> : null}
+    </>
+  );
+}
+
+/**
+ * The classroom presets: a bar of buttons on wide screens; a menu (a native disclosure: Enter
+ * opens it, Escape or a pick closes it) on narrow screens and in projector mode.
+ */
+export function PresetBar({ menu = false }: { menu?: boolean }) {
+  const details = useRef<HTMLDetailsElement>(null);
+  const active = useAppState((s) => s.activePreset);
+  const activeName = CLASSROOM_PRESETS.find((p) => p.id === active)?.name;
+  useEffect(() => {
+    if (!menu) return;
+    const close = (e: Event) => {
+      const el = details.current;
+      if (!el?.open) return;
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !el.contains(e.target as Node)) {
+        el.open = false;
+        if (e instanceof KeyboardEvent) el.querySelector('summary')?.focus();
+      }
+    };
+    document.addEventListener('pointerdown', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('pointerdown', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, [menu]);
+  if (menu) {
+    return (
+      <nav className="presets presets-menu" aria-label="Classroom presets">
+        <details ref={details} className="preset-menu">
+          <summary data-testid="preset-menu">☰ Presets{activeName ? <span className="muted preset-current">: {activeName}</span> : null}</summary>
+          <div className="preset-menu-panel">
+            <PresetList onPick={() => {
+              if (details.current) details.current.open = false;
+            }} />
+          </div>
+        </details>
+      </nav>
+    );
+  }
+  return (
+    <nav className="presets" aria-label="Classroom presets">
+      <span className="group-label">Classroom presets:</span>
+      <PresetList />
     </nav>
+  );
+}
+
+/** What the active preset shows (its description), or on first open a one-line hint. */
+export function PresetNote() {
+  const store = useAppStore();
+  const active = useAppState((s) => s.activePreset);
+  const firstOpen = useAppState((s) => s.firstOpen);
+  const preset = CLASSROOM_PRESETS.find((p) => p.id === active);
+  if (!preset && !firstOpen) return null;
+  return (
+    <div className="preset-note" data-testid="preset-note">
+      {firstOpen ? (
+        <p className="first-open-hint" data-testid="first-open-hint">
+          <strong>Start here:</strong> press ▶ Play (or Space) to watch this run; {CLASSROOM_PRESETS.length - 1} more lessons are under <b>Presets</b> at the top.{' '}
+          <button type="button" className="link-button" onClick={() => store.getState().dismissFirstOpen()}>Hide this hint</button>
+        </p>
+      ) : null}
+      {preset ? <p><strong>{preset.name}.</strong> {preset.description}</p> : null}
+    </div>
+  );
+}
+
+/** Projector mode: high contrast, larger type and lines, one-line header; kept in the link (hc=1). */
+export function ProjectorToggle() {
+  const store = useAppStore();
+  const hc = useAppState((s) => s.highContrast);
+  return (
+    <button type="button" className="projector-toggle" data-action="projector" aria-pressed={hc}
+      title="Projector mode: high contrast, larger type and lines, compact header. Kept in the share link (hc=1)."
+      onClick={() => store.getState().setHighContrast(!hc)}>
+      {hc ? '◐ Projector on' : '◐ Projector'}
+    </button>
   );
 }
 
 export function ShareAndExport() {
   const params = useAppState((s) => s.params);
   const compare = useAppState((s) => s.compare);
-  const url = `${window.location.origin}${window.location.pathname}?${currentQuery({ params, compare })}`;
+  const highContrast = useAppState((s) => s.highContrast);
+  const url = `${window.location.origin}${window.location.pathname}?${currentQuery({ params, compare, highContrast })}`;
   const input = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -121,7 +207,7 @@ export function ShareAndExport() {
   return (
     <div className="share-export">
       <div className="share" role="group" aria-label="Share link">
-        <label htmlFor={id}>Share link (always the current parameters)</label>
+        <label htmlFor={id}>Share link (always the current parameters{highContrast ? ', in projector mode' : ''})</label>
         <div className="share-row">
           <input id={id} ref={input} className="share-url" type="text" readOnly value={url} data-testid="share-url"
             onFocus={(e) => e.target.select()} />
@@ -158,8 +244,8 @@ export function StatusLine() {
     <div className="status-line" role="status" aria-live="off" data-testid="status-line">
       <span><b>t</b> = <span data-testid="status-t">{stats.t.toFixed(4)}</span></span>
       <span><b>step</b> <span data-testid="status-step">{stats.step}</span></span>
-      <span><b>N</b> = {engine?.n ?? params.n}</span>
-      <span><b>R</b> = {engine?.replicas ?? params.replicas}</span>
+      <span><abbr title="N: particles in each system (each step costs N² pair interactions)"><b>N</b></abbr> = {engine?.n ?? params.n}</span>
+      <span><abbr title="R: replicas, independent copies of the N-particle system run side by side; curves average over them, the chaos panel compares them" data-testid="status-replicas"><b>R</b></abbr> = {engine?.replicas ?? params.replicas}</span>
       <span>{playing ? `${stats.stepsPerSecond.toFixed(0)} steps/s` : 'paused'}</span>
       <span>{playing ? `${si(stats.pairsPerSecond)} pair interactions/s` : "0 pair interactions/s"}</span>
       <span className={engine?.isFallback ? 'fallback' : ''} data-testid="status-adapter">
@@ -201,10 +287,8 @@ export function ViewControls() {
   const pointSize = useAppState((s) => s.pointSize);
   const replica = useAppState((s) => s.replica);
   const replicas = useAppState((s) => s.engine?.replicas ?? s.params.replicas);
-  const hc = useAppState((s) => s.highContrast);
   const sizeId = useId();
   const repId = useId();
-  const hcId = useId();
   return (
     <div className="view-controls" role="group" aria-label="View options">
       <label htmlFor={sizeId}>Point size</label>
@@ -219,10 +303,6 @@ export function ViewControls() {
           </select>
         </>
       ) : null}
-      <label className="check">
-        <input id={hcId} type="checkbox" checked={hc} onChange={(e) => store.getState().setHighContrast(e.target.checked)} />
-        High contrast (projector)
-      </label>
     </div>
   );
 }
