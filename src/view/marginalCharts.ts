@@ -11,7 +11,7 @@ import uPlot from 'uplot';
 import { HIST_BINS, type Histograms, type HistogramRange } from '../gpu/passes/histogram';
 import { lambOseenRadialDensity } from '../physics/references/firstOrder';
 import { bkwComponentDensity, bkwSpeedDensity, gaussianDensity, maxwellianOf, maxwellianSpeedDensity } from '../physics/references/laws';
-import { FittedPlot, PLOT_THEMES, axis, drawPlotGrid, type PlotTheme } from './plot';
+import { ColourPicker, FittedPlot, PLOT_THEMES, axis, drawPlotGrid, drawSwatch, legendSwatch, type PlotTheme } from './plot';
 
 export interface MarginalConfig {
   d: 2 | 3;
@@ -30,13 +30,24 @@ export interface MarginalConfig {
 }
 
 export interface MarginalMoments {
+  /** Mean of the particles; with a non-finite or non-positive `energy`: not known yet. */
   momentum: number[];
+  /**
+   * (1/N)Σ|v|² of the binned particles. Not known yet (NaN, or 0 as the loop passes before the
+   * first moments readback): the overlay then uses the moments of the histogram itself, so the
+   * Maxwellian is drawn from step 0 (issue 14), and `refresh` redraws with the exact ones.
+   */
   energy: number;
   /** Simulation time of the histogram (BKW curve). */
   t: number;
 }
 
-const TITLES = ['v_x', 'v_y', 'v_z', 'speed |v|'];
+/** Subscripts, the same notation in every chart, heading and legend (issue 14). */
+const TITLES = ['v₁', 'v₂', 'v₃', 'speed |v|'];
+
+/** Line styles of the overlays (the legend swatches show the same pattern). */
+const DASH = { solid: undefined, dashed: [6, 4], dotted: [2, 4] } as const;
+type LineStyle = keyof typeof DASH;
 
 export class MarginalCharts {
   private charts: { box: HTMLDivElement; plot: FittedPlot; kind: number }[] = [];
@@ -73,19 +84,15 @@ export class MarginalCharts {
           paths: uPlot.paths.bars!({ size: [1, Infinity], align: 0 }), points: { show: false },
         },
       ];
-      if (cfg.maxwellian) series.push({ label: 'Maxwellian (same mass, momentum, energy)', stroke: th.reference, width: th.lineWidth, points: { show: false } });
-      if (cfg.bkw) series.push({ label: 'exact BKW', stroke: th.exact, width: th.lineWidth, dash: [6, 4], points: { show: false } });
-      if (cfg.lambOseen) series.push({ label: 'Lamb–Oseen', stroke: th.exact, width: th.lineWidth, dash: [6, 4], points: { show: false } });
-      if (cfg.torus) {
-        series.push({ label: 'uniform', stroke: th.reference, width: th.lineWidth, dash: [2, 4], points: { show: false } });
-        if (cfg.torus.cosine) series.push({ label: 'exact cosine mode', stroke: th.exact, width: th.lineWidth, dash: [6, 4], points: { show: false } });
+      for (const [label, colour, style] of this.legendItems(cfg).slice(1)) {
+        series.push({ label, stroke: colour, width: th.refWidth, dash: style === 'fill' ? undefined : DASH[style] as number[] | undefined, points: { show: false } });
       }
       const empty = centers.map(() => null);
       const c0 = cfg.range.center ?? 0;
       const plot = new FittedPlot(box, {
         title,
         scales: { x: { time: false, range: kind === 3 ? [0, cfg.range.speedMax] : [c0 - cfg.range.vMax, c0 + cfg.range.vMax] }, y: { range: (_u, _min, max) => [0, Math.max(max, 1e-6) * 1.08] } },
-        axes: [axis(th, '', { size: 30 }), axis(th, 'density', { size: 54 })],
+        axes: [axis(th, '', {}, 'x'), axis(th, 'density', {}, 'y')],
         series,
         legend: { show: false },
         cursor: { show: false },
@@ -107,28 +114,34 @@ export class MarginalCharts {
       el.append(span);
     };
     for (const [label, colour, style] of this.legendItems(cfg)) {
-      item(label, style === 'fill' ? { background: th.histogramFill, border: `1px solid ${colour}`, height: '10px' } : { borderTop: `${th.lineWidth + 1}px ${style} ${colour}` });
+      item(label, style === 'fill'
+        ? { background: th.histogramFill, border: `1px solid ${colour}`, height: '10px' }
+        : { backgroundImage: legendSwatch(colour, th.refWidth, DASH[style] ?? null) });
+      const sw = el.lastElementChild?.querySelector('i');
+      if (sw) sw.dataset.dash = style;
     }
     return el;
   }
 
-  /** Legend entries: label, colour, line style ('fill' for the histogram). */
-  private legendItems(cfg: MarginalConfig): [string, string, 'fill' | 'solid' | 'dashed' | 'dotted'][] {
+  /** Legend entries: label, colour (no colour twice), line style ('fill' for the histogram). */
+  private legendItems(cfg: MarginalConfig): [string, string, 'fill' | LineStyle][] {
     const th = this.theme;
-    const items: [string, string, 'fill' | 'solid' | 'dashed' | 'dotted'][] = [['histogram (density)', th.histogramStroke, 'fill']];
-    if (cfg.maxwellian) items.push(['Maxwellian with the same mass, momentum, energy', th.reference, 'solid']);
-    if (cfg.bkw) items.push(['exact BKW solution at this t', th.exact, 'dashed']);
-    if (cfg.lambOseen) items.push([cfg.d === 2 ? 'exact Lamb–Oseen law N(0, (s₀² + 2σt) I) at this t (components; |x|: (r/v)e^(−r²/2v))' : 'exact Lamb–Oseen law N(0, (s₀² + 2σt) I) at this t', th.exact, 'dashed']);
+    const pick = new ColourPicker(th);
+    pick.take(th.histogramStroke);
+    const items: [string, string, 'fill' | LineStyle][] = [['histogram (density)', th.histogramStroke, 'fill']];
+    if (cfg.maxwellian) items.push(['Maxwellian with the same mass, momentum, energy (of the particles shown)', pick.take(th.reference), 'solid']);
+    if (cfg.bkw) items.push(['exact BKW solution at this t', pick.take(th.exact), 'dashed']);
+    if (cfg.lambOseen) items.push([cfg.d === 2 ? 'exact Lamb–Oseen law N(0, (s₀² + 2σt) I) at this t (components; |x|: (r/v)e^(−r²/2v))' : 'exact Lamb–Oseen law N(0, (s₀² + 2σt) I) at this t', pick.take(th.exact), 'dashed']);
     if (cfg.torus) {
-      items.push(['uniform equilibrium (density 1)', th.reference, 'dotted']);
-      if (cfg.torus.cosine) items.push(['exact limit 1 + A e^(−4π²(λ+κ/2d)t) cos 2πx₁ at this t', th.exact, 'dashed']);
+      items.push(['uniform equilibrium (density 1)', pick.take(th.reference), 'dotted']);
+      if (cfg.torus.cosine) items.push(['exact limit 1 + A e^(−4π²(λ+κ/2d)t) cos 2πx₁ at this t', pick.take(th.exact), 'dashed']);
     }
     return items;
   }
 
   private title(kind: number): string {
     const sym = this.config?.symbol ?? 'v';
-    return kind === 3 ? (sym === 'v' ? 'speed |v|' : 'distance |x|') : sym === 'v' ? `v_${'xyz'[kind]}` : `x_${kind + 1}`;
+    return kind === 3 ? (sym === 'v' ? 'speed |v|' : 'distance |x|') : `${sym}${'₁₂₃'[kind]}`;
   }
 
   private centers(kind: number): number[] {
@@ -138,9 +151,28 @@ export class MarginalCharts {
     return Array.from({ length: HIST_BINS }, (_, k) => lo + (k + 0.5) * w);
   }
 
-  update(h: Histograms, m: MarginalMoments): void {
+  private lastHistogram: Histograms | null = null;
+  private lastMoments: MarginalMoments | null = null;
+
+  /**
+   * Redraws the last histogram with these moments (the frame loop calls it when the moments of
+   * the histogram's step arrive after the histogram: step 0 of a link or a Reset).
+   */
+  refresh(m: MarginalMoments): void {
+    if (this.lastHistogram) this.update(this.lastHistogram, m);
+  }
+
+  /** Where the overlay's moments came from at the last draw ('particles' or 'histogram'). */
+  momentsSource: 'particles' | 'histogram' = 'particles';
+
+  update(h: Histograms, given: MarginalMoments): void {
     const cfg = this.config;
     if (!cfg) return;
+    this.lastHistogram = h;
+    this.lastMoments = given;
+    const known = Number.isFinite(given.energy) && given.energy > 0;
+    const m = known ? given : { ...given, ...histogramMoments(h, this.centers.bind(this)) };
+    this.momentsSource = known ? 'particles' : 'histogram';
     const { u, T } = maxwellianOf(m.momentum, m.energy, cfg.d);
     const drift = Math.hypot(...u);
     this.lastDensities = [];
@@ -168,6 +200,12 @@ export class MarginalCharts {
       }
       plot.setData(data as unknown as uPlot.AlignedData);
       this.lastDensities.push(density);
+      // For tests and the curious: the tallest reference value drawn, and the moments' source.
+      const box = this.charts.find((c) => c.plot === plot)?.box;
+      if (box) {
+        box.dataset.referenceMax = cfg.maxwellian ? String(Math.max(...maxwell.filter(Number.isFinite))) : '';
+        box.dataset.moments = this.momentsSource;
+      }
     }
     this.version++;
   }
@@ -180,9 +218,11 @@ export class MarginalCharts {
     ctx.textBaseline = 'top';
     let lx = x + 8;
     const items = this.config ? this.legendItems(this.config) : [];
-    for (const [label, colour] of items) {
-      ctx.fillStyle = colour;
-      ctx.fillRect(lx, y + 6, 16, 3);
+    for (const [label, colour, style] of items) {
+      if (style === 'fill') {
+        ctx.fillStyle = colour;
+        ctx.fillRect(lx, y + 3, 16, 8);
+      } else drawSwatch(ctx, lx, y + 7, colour, th.refWidth, DASH[style] ?? null, 16);
       ctx.fillStyle = th.text;
       ctx.fillText(label, lx + 20, y);
       lx += 36 + ctx.measureText(label).width;
@@ -192,6 +232,8 @@ export class MarginalCharts {
   }
 
   private destroyCharts(): void {
+    this.lastHistogram = null;
+    this.lastMoments = null;
     for (const c of this.charts) {
       c.plot.destroy();
       c.box.remove();
@@ -205,4 +247,26 @@ export class MarginalCharts {
     this.destroyCharts();
     this.config = null;
   }
+}
+
+/**
+ * Mean and (1/N)Σ|v|² of the binned particles from the component histograms (bin centres, plus
+ * the within-bin variance w²/12): the overlay's moments before the exact ones arrive.
+ */
+export function histogramMoments(h: Histograms, centers: (kind: number) => number[]): { momentum: number[]; energy: number } {
+  const momentum: number[] = [];
+  let energy = 0;
+  for (let c = 0; c < h.d; c++) {
+    const xs = centers(c);
+    const w = xs[1] - xs[0];
+    let n = 0, s1 = 0, s2 = 0;
+    h.components[c].forEach((k, i) => {
+      n += k;
+      s1 += k * xs[i];
+      s2 += k * xs[i] * xs[i];
+    });
+    momentum.push(n > 0 ? s1 / n : 0);
+    energy += n > 0 ? s2 / n + (w * w) / 12 : 0;
+  }
+  return { momentum, energy };
 }

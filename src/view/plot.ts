@@ -1,6 +1,10 @@
 /**
  * Small helpers around uPlot shared by the marginal and curve charts: themed options, a chart
  * that follows its container's size, and the colours used for components and references.
+ *
+ * Issue 14: legends show each line's dash pattern (legendSwatch), no colour repeats within one
+ * chart (ColourPicker over the theme's palette), every axis keeps ≥ 3 tick labels (niceSplits),
+ * and the light theme is the projector's: larger type, thicker lines and ticks.
  */
 import uPlot from 'uplot';
 
@@ -17,8 +21,14 @@ export interface PlotTheme {
   histogramFill: string;
   histogramStroke: string;
   lineWidth: number;
+  /** Width of reference lines (exact laws, equilibria): never a 1 px hairline on a projector. */
+  refWidth: number;
   font: string;
   labelFont: string;
+  /** Tick label size in px (niceSplits spaces ticks by it). */
+  fontPx: number;
+  /** Distinct colours, in order of preference; a chart never uses one twice (ColourPicker). */
+  palette: readonly string[];
 }
 
 export const PLOT_THEMES: Record<'dark' | 'light', PlotTheme> = {
@@ -27,25 +37,168 @@ export const PLOT_THEMES: Record<'dark' | 'light', PlotTheme> = {
     components: ['#ff7b72', '#7ee787', '#79c0ff', '#e3b341'],
     reference: '#ffffff', exact: '#ffa657',
     histogramFill: 'rgba(121,192,255,0.35)', histogramStroke: 'rgba(121,192,255,0.9)',
-    lineWidth: 1.5, font: '12px system-ui, sans-serif', labelFont: '13px system-ui, sans-serif',
+    lineWidth: 1.5, refWidth: 1.5, font: '12px system-ui, sans-serif', labelFont: '13px system-ui, sans-serif', fontPx: 12,
+    palette: ['#ff7b72', '#7ee787', '#79c0ff', '#e3b341', '#ffffff', '#ffa657', '#d2a8ff', '#39d0d8', '#ff9bce', '#c6f36b', '#8b949e', '#b08968'],
   },
   light: {
     name: 'light', text: '#000000', grid: 'rgba(0,0,0,0.18)',
     components: ['#c00000', '#006400', '#0033cc', '#8a4b00'],
     reference: '#000000', exact: '#d45500',
     histogramFill: 'rgba(0,51,204,0.25)', histogramStroke: '#0033cc',
-    lineWidth: 2.5, font: 'bold 14px system-ui, sans-serif', labelFont: 'bold 15px system-ui, sans-serif',
+    lineWidth: 3, refWidth: 3, font: 'bold 17px system-ui, sans-serif', labelFont: 'bold 18px system-ui, sans-serif', fontPx: 17,
+    palette: ['#c00000', '#006400', '#0033cc', '#8a4b00', '#000000', '#d45500', '#7a00b8', '#007a7a', '#c2007a', '#5c7000', '#6b6b6b', '#4a3aff'],
   },
 };
 
-export function axis(theme: PlotTheme, label: string, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
+/**
+ * Hands out the colours of one chart: the preferred colour when it is still free, else the next
+ * free one of the palette; so the same quantity keeps its colour across charts where it can, and
+ * no colour appears twice in a chart.
+ */
+export class ColourPicker {
+  private readonly used = new Set<string>();
+  constructor(private readonly theme: PlotTheme) {}
+  take(preferred?: string): string {
+    const want = preferred?.toLowerCase();
+    if (want && !this.used.has(want)) {
+      this.used.add(want);
+      return preferred!;
+    }
+    const free = this.theme.palette.find((c) => !this.used.has(c.toLowerCase())) ?? this.theme.palette[this.used.size % this.theme.palette.length];
+    this.used.add(free.toLowerCase());
+    return free;
+  }
+}
+
+/** A legend swatch: an SVG line with the series' colour, width and dash pattern (a data URL). */
+export function legendSwatch(stroke: string, width: number, dash?: readonly number[] | null, px = 28): string {
+  const w = Math.max(1.5, Math.min(width, 4));
+  const dasharray = dash && dash.length ? ` stroke-dasharray="${dash.join(' ')}"` : '';
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${px}" height="10" viewBox="0 0 ${px} 10"><line x1="0" y1="5" x2="${px}" y2="5" stroke="${stroke}" stroke-width="${w}"${dasharray}/></svg>`;
+  return `url("data:image/svg+xml,${encodeURIComponent(svg)}")`;
+}
+
+/** The same swatch drawn into a 2D context (PNG export). */
+export function drawSwatch(ctx: CanvasRenderingContext2D, x: number, y: number, stroke: string, width: number, dash?: readonly number[] | null, px = 22): void {
+  ctx.save();
+  ctx.strokeStyle = stroke;
+  ctx.lineWidth = Math.max(1.5, Math.min(width, 4));
+  ctx.setLineDash(dash ? [...dash] : []);
+  ctx.beginPath();
+  ctx.moveTo(x, y);
+  ctx.lineTo(x + px, y);
+  ctx.stroke();
+  ctx.restore();
+}
+
+/**
+ * Replaces uPlot's legend markers (solid boxes) by swatches with each series' dash pattern; the
+ * series' `fill` (histograms, bands) shows as a filled box.
+ */
+export function styleLegendMarkers(plot: uPlot): void {
+  const rows = plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
+  rows.forEach((row, i) => {
+    const s = plot.series[i];
+    const marker = row.querySelector<HTMLElement>('.u-marker');
+    if (!s || !marker || i === 0) return;
+    const raw = s.stroke as unknown;
+    const stroke = typeof raw === 'function' ? (raw as (u: uPlot, i: number) => unknown)(plot, i) : raw;
+    const colour = typeof stroke === 'string' ? stroke : '#888';
+    const pointsOnly = (s as { _pointsOnly?: boolean })._pointsOnly === true;
+    marker.style.background = 'none';
+    marker.style.border = 'none';
+    if (pointsOnly) {
+      marker.style.backgroundImage = `url("data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" width="28" height="10"><circle cx="14" cy="5" r="4" fill="${colour}"/></svg>`)}")`;
+    } else {
+      marker.style.backgroundImage = legendSwatch(colour, s.width ?? 1, s.dash ?? null);
+    }
+    marker.style.backgroundRepeat = 'no-repeat';
+    marker.style.backgroundPosition = 'center';
+    marker.dataset.dash = s.dash && s.dash.length ? s.dash.join(',') : 'solid';
+    marker.dataset.colour = colour;
+  });
+}
+
+/** 1, 2, 2.5 or 5 × 10^k: the smallest such step giving at most `maxCount` ticks over [min, max]. */
+function niceStep(span: number, maxCount: number): number {
+  const raw = span / Math.max(1, maxCount);
+  const p = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= raw) return m * p;
+  return 10 * p;
+}
+
+/**
+ * Tick positions for a linear axis of `lengthPx` pixels: as many nice ticks as fit at
+ * `minSpacePx` each, but never fewer than 3 (a projector's large labels must not leave an axis
+ * with its "0" only).
+ */
+export function niceTicks(min: number, max: number, lengthPx: number, minSpacePx: number): number[] {
+  if (!(max > min) || !Number.isFinite(min) || !Number.isFinite(max)) return Number.isFinite(min) ? [min] : [];
+  const span = max - min;
+  let count = Math.max(2, Math.floor(lengthPx / minSpacePx));
+  for (;;) {
+    const step = niceStep(span, count);
+    const first = Math.ceil(min / step - 1e-9) * step;
+    const ticks: number[] = [];
+    for (let v = first; v <= max + step * 1e-9; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : +v.toPrecision(12));
+    if (ticks.length >= 3 || count > 40) return ticks;
+    count++;
+  }
+}
+
+/** Labels for ticks at a uniform step: as many decimals as the step needs. */
+export function tickLabels(ticks: readonly number[]): string[] {
+  if (ticks.length < 2) return ticks.map((v) => String(+v.toPrecision(4)));
+  const step = Math.abs(ticks[1] - ticks[0]);
+  const big = Math.max(...ticks.map(Math.abs));
+  if (big >= 1e5 || (big > 0 && big < 1e-3)) return ticks.map((v) => (v === 0 ? '0' : v.toExponential(Math.max(0, Math.min(3, -Math.floor(Math.log10(step)) + Math.floor(Math.log10(big)))))));
+  const decimals = Math.max(0, Math.min(8, -Math.floor(Math.log10(step) + 1e-9) + (step / 10 ** Math.floor(Math.log10(step)) === 2.5 ? 1 : 0)));
+  return ticks.map((v) => v.toFixed(decimals));
+}
+
+/**
+ * Axis options that keep ≥ 3 tick labels at any size (linear scales; a log scale keeps uPlot's
+ * own splits). `horizontal`: the x axis (labels need more room across).
+ */
+export function niceSplitsAxis(theme: PlotTheme, horizontal: boolean): Partial<uPlot.Axis> {
+  const space = horizontal ? theme.fontPx * 4.2 : theme.fontPx * 2.6;
+  return {
+    splits: (u, axisIdx, min, max) => {
+      const scaleKey = u.axes[axisIdx].scale ?? (horizontal ? 'x' : 'y');
+      if (u.scales[scaleKey]?.distr === 3) {
+        // Log scales should pass { splits: undefined } (uPlot's own); if not, decades.
+        const out: number[] = [];
+        for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) out.push(10 ** e);
+        return out;
+      }
+      const dpr = window.devicePixelRatio || 1;
+      const length = (horizontal ? u.bbox.width : u.bbox.height) / dpr;
+      return niceTicks(min, max, length, space);
+    },
+    values: (u, splits, axisIdx) => {
+      const scaleKey = u.axes[axisIdx].scale ?? (horizontal ? 'x' : 'y');
+      if (u.scales[scaleKey]?.distr === 3) return splits.map((v) => String(+v.toPrecision(3)));
+      return tickLabels(splits);
+    },
+  };
+}
+
+/**
+ * A themed axis. `side` 'x' or 'y' picks the tick spacing of niceSplitsAxis (≥ 3 labels); pass
+ * `log: true` for a log-scaled axis (uPlot's own splits). Sizes follow the theme's font.
+ */
+export function axis(theme: PlotTheme, label: string, extra: Partial<uPlot.Axis> = {}, side: 'x' | 'y' = label === 't' || label === '' ? 'x' : 'y'): uPlot.Axis {
+  const hc = theme.name === 'light';
   return {
     label,
     stroke: theme.text,
     font: theme.font,
     labelFont: theme.labelFont,
-    grid: { stroke: theme.grid, width: 1 },
-    ticks: { stroke: theme.grid, width: 1 },
+    labelSize: Math.round(theme.fontPx * 1.6),
+    grid: { stroke: theme.grid, width: hc ? 1.5 : 1 },
+    ticks: { stroke: hc ? theme.text : theme.grid, width: hc ? 2 : 1, size: hc ? 8 : 6 },
+    ...(side === 'x' ? { size: Math.round(theme.fontPx * 2.2 + 8) } : { size: Math.round(theme.fontPx * 4.2 + 10) }),
+    ...niceSplitsAxis(theme, side === 'x'),
     ...extra,
   };
 }
@@ -61,9 +214,10 @@ export class FittedPlot {
     this.legendShown = opts.legend?.show !== false;
     const { width, height } = this.size();
     this.plot = new uPlot({ ...opts, width, height } as uPlot.Options, data, container);
-    // The legend exists only now: fit again with its real height.
+    // The legend exists only now: fit again with its real height; swatches with dash patterns.
     const fitted = this.size();
     if (fitted.height !== height || fitted.width !== width) this.plot.setSize(fitted);
+    if (this.legendShown) styleLegendMarkers(this.plot);
     this.observer = new ResizeObserver(() => {
       const s = this.size();
       if (s.width !== this.plot.width || s.height !== this.plot.height) this.plot.setSize(s);
@@ -72,14 +226,16 @@ export class FittedPlot {
   }
 
   private size(): { width: number; height: number } {
+    const width = Math.max(160, Math.floor(this.container.clientWidth));
+    // A fixed plot height from CSS (--plot-h): the box grows with its title and legend, so a
+    // long legend (projector type, narrow screen) never squashes the plot.
+    const fixed = parseFloat(getComputedStyle(this.container).getPropertyValue('--plot-h'));
+    if (Number.isFinite(fixed) && fixed > 0) return { width, height: Math.max(this.minHeight, Math.round(fixed)) };
     // The legend sits under the plot inside the container: leave it room.
     const legend = this.container.querySelector('.u-legend') as HTMLElement | null;
     const title = this.container.querySelector('.u-title') as HTMLElement | null;
     const extra = (legend ? legend.offsetHeight : this.legendShown ? 28 : 0) + (title ? title.offsetHeight : 22) + 4;
-    return {
-      width: Math.max(160, Math.floor(this.container.clientWidth)),
-      height: Math.max(this.minHeight, Math.floor(this.container.clientHeight - extra)),
-    };
+    return { width, height: Math.max(this.minHeight, Math.floor(this.container.clientHeight - extra)) };
   }
 
   setData(data: uPlot.AlignedData): void {
@@ -121,10 +277,9 @@ export function drawPlotInto(ctx: CanvasRenderingContext2D, plot: uPlot, x: numb
       lx = x + 8;
       ly += 16;
     }
-    ctx.fillStyle = typeof stroke === 'string' ? stroke : theme.text;
-    ctx.fillRect(lx, ly + 5, 14, 3);
+    drawSwatch(ctx, lx, ly + 7, typeof stroke === 'string' ? stroke : theme.text, s.width ?? 1, s.dash ?? null, 16);
     ctx.fillStyle = theme.text;
-    ctx.fillText(label, lx + 18, ly);
+    ctx.fillText(label, lx + 20, ly);
     lx += w;
   });
   return { width: c.width / (window.devicePixelRatio || 1), height: ly + 20 - y };
