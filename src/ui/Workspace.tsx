@@ -4,8 +4,8 @@
  * frames and captions; the loop draws into the containers directly.
  */
 import { useEffect, useRef } from 'react';
-import { SimulationLoop } from '../engine/loop';
-import { setActiveLoop } from './debugHooks';
+import { SimulationLoop } from '../app/simulationLoop';
+import { setActiveLoop } from '../app/debugHooks';
 import { ChaosPanel, EntropyControls } from './DiagnosticsPanels';
 import { useAppState, useAppStore } from './storeContext';
 
@@ -39,7 +39,7 @@ export function Workspace() {
     <div className="workspace">
       <section className="panel panel-cloud" aria-labelledby="cloud-title">
         <h2 id="cloud-title">
-          {model === 'torus' ? `The unit cell [0, 1)${d === 2 ? '²' : '³'}` : positions ? 'Particle positions' : 'Velocity cloud'}{d === 2 && model !== 'torus' ? (positions ? ' (the plane)' : ' (the plane of v_x, v_y)') : ''}
+          {model === 'torus' ? `The unit cell [0, 1)${d === 2 ? '²' : '³'}` : positions ? 'Particle positions' : 'Velocity cloud'}{d === 2 && model !== 'torus' ? (positions ? ' (the plane)' : ' (the plane of v₁, v₂)') : ''}
           <span className="muted"> — replica {Math.min(replica, replicas - 1)}{replicas > 1 ? ` of ${replicas}` : ''}, {n} particles · drag to {d === 3 ? 'rotate' : 'pan'}, wheel to zoom</span>
         </h2>
         <div ref={cloud} className="cloud-host" data-testid="cloud" data-source={source ?? ''} />
@@ -49,7 +49,7 @@ export function Workspace() {
         <div ref={marginals} className="marginals-host" data-testid="marginals" />
       </section>
       <section className="panel panel-heatmap" aria-labelledby="heatmap-title">
-        <h2 id="heatmap-title">{positions ? <>(x<sub>1</sub>, x<sub>2</sub>) density</> : <>(v<sub>x</sub>, v<sub>y</sub>) density</>}{model === 'torus' ? <span className="muted"> — the unit cell, uniform at equilibrium</span> : null}</h2>
+        <h2 id="heatmap-title">{positions ? <>(x<sub>1</sub>, x<sub>2</sub>) density</> : <>(v<sub>1</sub>, v<sub>2</sub>) density</>}{model === 'torus' ? <span className="muted"> — the unit cell, uniform at equilibrium</span> : null}</h2>
         <div ref={heatmap} className="heatmap-host" data-testid="heatmap" />
       </section>
       <section className="panel panel-curves" aria-labelledby="curves-title">

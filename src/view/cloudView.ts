@@ -67,6 +67,8 @@ function disposeObject(obj: THREE.Object3D): void {
   (obj as unknown as THREE.EventDispatcher<{ dispose: object }>).dispatchEvent({ type: 'dispose' });
 }
 
+const SUBSCRIPT_DIGITS: Record<string, string> = { 1: '₁', 2: '₂', 3: '₃' };
+
 export class CloudView {
   private readonly scene = new THREE.Scene();
   private readonly camera = new THREE.PerspectiveCamera(40, 1, 0.01, 1000);
@@ -136,7 +138,12 @@ export class CloudView {
     this.scene.add(this.decorations);
     this.controls = new OrbitControls(this.camera, this.canvas);
     this.controls.enableDamping = false;
-    this.resizeObserver = new ResizeObserver(() => this.resize());
+    // A resize clears the canvas: draw again at once, playing or paused (issue 14), so the cloud
+    // is never shown stretched with its labels left where they were.
+    this.resizeObserver = new ResizeObserver(() => {
+      this.resize();
+      if (this.frames > 0) this.render();
+    });
     this.resizeObserver.observe(container);
     this.resize();
     this.applyTheme();
@@ -162,10 +169,18 @@ export class CloudView {
     return new CloudView(container, renderer, 'readback');
   }
 
-  private resize(): void {
+  /** The drawing area: the canvas's box (the legend has a strip of its own below it). */
+  private viewSize(): { w: number; h: number } {
+    return {
+      w: Math.max(1, this.canvas.clientWidth || this.container.clientWidth),
+      h: Math.max(1, this.canvas.clientHeight || this.container.clientHeight),
+    };
+  }
+
+  /** Matches the renderer and camera to the view's size now (also callable by the frame loop). */
+  resize(): void {
     if (this.disposed) return;
-    const w = Math.max(1, this.container.clientWidth);
-    const h = Math.max(1, this.container.clientHeight);
+    const { w, h } = this.viewSize();
     this.renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
     this.renderer.setSize(w, h, false);
     this.camera.aspect = w / h;
@@ -234,8 +249,8 @@ export class CloudView {
     const L = this.vMax;
     const th = THEMES[this.theme];
     const axes = this.d === 3 ? 3 : 2;
-    // Velocity components v_x, v_y, v_z; position components x_1, x_2, x_3 (models.md §3).
-    const sub = this.symbol === 'v' ? ['x', 'y', 'z'] : ['1', '2', '3'];
+    // Components v₁, v₂, v₃ and x₁, x₂, x₃: subscripts, the notation of every chart (issue 14).
+    const sub = ['1', '2', '3'];
     if (this.center !== 0) {
       this.buildCellDecorations(axes, sub);
       return;
@@ -448,8 +463,7 @@ export class CloudView {
   }
 
   private placeLabels(): void {
-    const w = this.container.clientWidth;
-    const h = this.container.clientHeight;
+    const { w, h } = this.viewSize();
     const p = new THREE.Vector3();
     for (const l of this.labels) {
       p.copy(l.at).project(this.camera);
@@ -464,7 +478,7 @@ export class CloudView {
     this.render();
     const w = this.canvas.width;
     const h = this.canvas.height;
-    const scale = w / Math.max(1, this.container.clientWidth);
+    const scale = w / this.viewSize().w;
     const out = document.createElement('canvas');
     out.width = w;
     out.height = h;
@@ -479,7 +493,7 @@ export class CloudView {
       if (!(p.z > -1 && p.z < 1)) continue;
       ctx.font = `${l.kind === 'axis' ? 'bold ' : ''}${Math.round((l.kind === 'axis' ? 18 : 12) * scale)}px sans-serif`;
       ctx.fillStyle = l.kind === 'axis' ? th.text : th.tick;
-      const label = l.kind === 'axis' ? `${l.text[0]}_${l.text.slice(1)}` : l.text;
+      const label = l.kind === 'axis' ? `${l.text[0]}${[...l.text.slice(1)].map((ch) => SUBSCRIPT_DIGITS[ch] ?? ch).join('')}` : l.text;
       ctx.fillText(label, ((p.x + 1) / 2) * w, ((1 - p.y) / 2) * h);
     }
     // Legend: bottom right.

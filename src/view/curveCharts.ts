@@ -14,7 +14,8 @@
 import uPlot from 'uplot';
 import type { Noise } from '../physics/params';
 import { bkwM4, coulombCurve, exactM4, exactSecondMomentDiagonal, type SpreadLaw } from '../physics/references/laws';
-import { FittedPlot, PLOT_THEMES, axis, drawPlotGrid, type PlotTheme } from './plot';
+import { ColourPicker, FittedPlot, PLOT_THEMES, axis, drawPlotGrid, type PlotTheme } from './plot';
+import { energyVariance, eulerMaruyamaEnergy } from './energyReferences';
 import type { RunColumns, TimeSeries } from './timeSeries';
 
 export interface CurveConfig {
@@ -41,18 +42,33 @@ export interface CurveConfig {
   spread: SpreadLaw | null;
   /** First-order systems: the virial line of (1/N)Σ|x|² (references.ts virialLine), or null. */
   virial: { slope: number; exact: boolean; label: string; m0: number | null } | null;
+  /**
+   * Time step (issue 14): with it, Landau runs at γ = 0 draw the expected Euler–Maruyama drift
+   * of the energy, E₀e^(4(d−1)²dt·t) (energyReferences.ts). Optional until the loop passes it.
+   */
+  dt?: number;
+  /**
+   * The model (issue 14): on the torus the panels are the Fourier modes of the positions
+   * (moments of positions in [0, 1) mean nothing on a torus). Optional until the loop passes it;
+   * without it the torus is recognised by symbol 'x' with no virial line and no spread law.
+   */
+  model?: 'landau' | 'first-order' | 'torus';
+  /** Torus, init = cosine: the exact mode amplitude A e^(−rate t) of 1 + A e^(−rate t) cos 2πx₁. */
+  torusCosine?: { amp: number; rate: number } | null;
 }
 
-type PanelId = 'energy' | 'momentum' | 'temperature' | 'm4';
+type PanelId = 'energy' | 'momentum' | 'temperature' | 'm4' | 'modes';
 
 interface Panel {
   id: PanelId;
   box: HTMLDivElement;
   plot: FittedPlot;
   title: string;
+  note: HTMLParagraphElement | null;
 }
 
-const AXES = ['x', 'y', 'z'];
+/** Subscripts: the same notation in every chart (issue 14). */
+const SUB = ['₁', '₂', '₃'];
 /** Series drawn but left out of the legend (the lower half of a ± band). */
 const HIDDEN_LABEL = '−1σ';
 
@@ -71,77 +87,135 @@ export class CurveCharts {
     this.drawnVersion = -1;
     this.coulombCache = null;
     const th = (this.theme = PLOT_THEMES[cfg.highContrast ? 'light' : 'dark']);
-    const comps = AXES.slice(0, cfg.d);
+    if (isTorus(cfg)) {
+      this.configureTorus(cfg, th);
+      return;
+    }
+    const d = cfg.d;
     const mainLabel = cfg.companion ? ` (${cfg.noise})` : '';
     const compLabel = cfg.companion ? ` (${cfg.companion})` : '';
     const line = (label: string, stroke: string, dash?: number[], width = th.lineWidth): uPlot.Series => ({ label, stroke, width, dash, points: { show: false }, spanGaps: false });
+    const ref = th.refWidth;
+    const v = cfg.symbol === 'v';
+    const notes: Partial<Record<PanelId, string>> = {};
 
-    const energy: uPlot.Series[] = [{}, line(`${cfg.symbol === 'v' ? 'E' : 'm₂'} = (1/N)Σ|${cfg.symbol}|²${mainLabel}`, th.components[3])];
-    if (cfg.companion) energy.push(line(`E${compLabel}`, th.components[2], [6, 4]));
-    if (cfg.symbol === 'v' && cfg.landau) energy.push(line('E at t₀ (conserved on average)', th.reference, [2, 4], 1));
+    // Energy: what is really conserved (issue 14). kac: E pathwise in continuous time; nanbu/fgm:
+    // only its expectation, with an exact spread at γ = 0; every noise: the Euler–Maruyama drift.
+    const pe = new ColourPicker(th);
+    const energy: uPlot.Series[] = [{}, line(`${v ? 'E' : 'm₂'} = (1/N)Σ|${cfg.symbol}|²${mainLabel}`, pe.take(th.components[3]))];
+    if (cfg.companion) energy.push(line(`E${compLabel}`, pe.take(th.components[2]), [6, 4]));
+    const spreadNoise = [cfg.noise, cfg.companion].find((x) => x === 'nanbu' || x === 'fgm') ?? null;
+    if (v && cfg.landau) {
+      const kacOnly = cfg.noise === 'kac' && !cfg.companion;
+      energy.push(line(kacOnly ? 'E₀ (kac: conserved in continuous time)' : 'E₀ (conserved on average)', pe.take(th.reference), [2, 4], ref));
+      if (cfg.maxwellianMolecules && spreadNoise) {
+        const c = pe.take(th.palette[6]);
+        energy.push(line(`E₀ ± 1σ, spread of ${spreadNoise}'s E (exact, γ = 0)`, c, [8, 3, 2, 3], ref));
+        energy.push({ ...line('', c, [8, 3, 2, 3], ref), label: HIDDEN_LABEL });
+        notes.energy = `${spreadNoise} conserves E only on average: E(t) is a martingale, Var = (8/N)∫(E² − ‖M‖²)dt/R at γ = 0 (band). `;
+      }
+      if (cfg.maxwellianMolecules && cfg.dt) {
+        energy.push(line(`E₀e^(4(d−1)²dt·t), Euler–Maruyama drift (dt = ${cfg.dt})`, pe.take(th.exact), [1, 3], ref + 0.5));
+        notes.energy = `${notes.energy ?? ''}Each Euler–Maruyama step adds 4(d−1)²E·dt² on average (γ = 0, all noises): the dotted line; it vanishes as dt → 0.`;
+      } else if (cfg.noise === 'kac') {
+        notes.energy = `${notes.energy ?? ''}kac conserves E exactly only in continuous time: Euler–Maruyama steps change it by O(dt).`;
+      }
+    }
     if (cfg.virial) {
       const tStar = cfg.virial.m0 !== null && cfg.virial.slope < 0 ? cfg.virial.m0 / -cfg.virial.slope : null;
-      const zero = cfg.virial.slope < 0 ? ` — reaches 0 at t* = m₀/|slope|${tStar !== null ? ` ≈ ${tStar.toPrecision(3)}` : ''} (collapse by then)` : '';
-      energy.push(line(`${cfg.virial.label}${zero}`, th.exact, [6, 4], th.lineWidth + 0.5));
+      const zero = cfg.virial.slope < 0 ? ` — 0 at t* ${tStar !== null ? `≈ ${tStar.toPrecision(3)}` : '= m₀/|slope|'}` : '';
+      energy.push(line(`${cfg.virial.label}${zero}`, pe.take(th.exact), [6, 4], ref + 0.5));
+      notes.energy = cfg.virial.slope < 0
+        ? 'The virial line is exact for the particles in continuous time (ε = 0). Near t* the cloud is so small that a close pair moves farther than its distance in one step: m₂ then leaves the line. That is time-step error (smaller dt follows the line longer), not a failure of the law.'
+        : cfg.virial.exact ? 'The virial line is exact for the particles (ε = 0, continuous time); Euler–Maruyama steps keep to it up to O(dt).' : 'Dashed: the virial line for ε = 0; with ε > 0 it is a reference only.';
     }
 
+    const pm = new ColourPicker(th);
     const momentum: uPlot.Series[] = [{}];
-    const bar = cfg.symbol === 'v' ? 'v̄' : 'x̄';
-    comps.forEach((a, k) => momentum.push(line(`${bar}_${a}${mainLabel}`, th.components[k])));
-    if (cfg.companion) comps.forEach((a, k) => momentum.push(line(`${bar}_${a}${compLabel}`, th.components[k], [6, 4])));
+    const bar = v ? 'v̄' : 'x̄';
+    for (let k = 0; k < d; k++) momentum.push(line(`${bar}${SUB[k]}${mainLabel}`, pm.take(th.components[k])));
+    if (cfg.companion) for (let k = 0; k < d; k++) momentum.push(line(`${bar}${SUB[k]}${compLabel}`, pm.take(), [6, 4]));
     if (cfg.spread) {
-      const label = cfg.landau
-        ? '±1σ spread of v̄: E(1−e^(−4(d−1)t/N))/(dR) (γ = 0, nanbu/fgm)'
-        : '±1σ spread of x̄: 2σt/(NR) per axis (K odd, equal weights)';
-      momentum.push(line(label, th.reference, [2, 4], 1));
-      momentum.push({ ...line('', th.reference, [2, 4], 1), label: HIDDEN_LABEL });
+      const c = pm.take(th.reference);
+      momentum.push(line(`±1σ of ${bar}ᵢ (exact law)`, c, [2, 4], ref));
+      momentum.push({ ...line('', c, [2, 4], ref), label: HIDDEN_LABEL });
+      notes.momentum = cfg.landau
+        ? `Band: ±1σ of each component of ${bar}, E(1 − e^(−4(d−1)t/N))/(dR) (γ = 0, nanbu/fgm; kac keeps ${bar} fixed).`
+        : `Band: ±1σ of each component of ${bar}, 2σt/(NR) (K odd, equal weights).`;
     }
 
+    const pt = new ColourPicker(th);
     const temperature: uPlot.Series[] = [{}];
-    comps.forEach((a, k) => temperature.push(line(`M_${a}${a}${mainLabel}`, th.components[k])));
-    if (cfg.companion) comps.forEach((a, k) => temperature.push(line(`M_${a}${a}${compLabel}`, th.components[k], [6, 4])));
-    if (cfg.maxwellianMolecules) comps.forEach((a, k) => temperature.push(line(`exact M_${a}${a} (γ = 0)`, th.components[k], [2, 4], th.lineWidth + 0.5)));
+    for (let k = 0; k < d; k++) temperature.push(line(`M${SUB[k]}${SUB[k]}${mainLabel}`, pt.take(th.components[k])));
+    if (cfg.companion) for (let k = 0; k < d; k++) temperature.push(line(`M${SUB[k]}${SUB[k]}${compLabel}`, pt.take(), [6, 4]));
+    if (cfg.maxwellianMolecules) for (let k = 0; k < d; k++) temperature.push(line(`exact M${SUB[k]}${SUB[k]} (γ = 0)`, pt.take(), [2, 4], ref + 0.5));
     if (cfg.coulomb) {
-      temperature.push(line('θ∥ Trubnikov/NRL (approx.)', th.exact, [8, 4]));
-      temperature.push(line('θ⊥ Trubnikov/NRL (approx.)', th.exact, [2, 3]));
+      temperature.push(line('θ∥ Trubnikov/NRL (approx.)', pt.take(th.exact), [8, 4], ref));
+      temperature.push(line('θ⊥ Trubnikov/NRL (approx.)', pt.take(), [2, 3], ref));
     }
 
-    const m4: uPlot.Series[] = [{}, line(`m₄ = (1/N)Σ|${cfg.symbol}|⁴${mainLabel}`, th.components[3])];
-    if (cfg.companion) m4.push(line(`m₄${compLabel}`, th.components[2], [6, 4]));
-    if (cfg.bkw) m4.push(line('exact BKW m₄(t)', th.exact, [6, 4]));
-    else if (cfg.maxwellianMolecules) m4.push(line('exact m₄(t) (γ = 0, zero mean)', th.reference, [3, 3]));
+    const p4 = new ColourPicker(th);
+    const m4: uPlot.Series[] = [{}, line(`m₄ = (1/N)Σ|${cfg.symbol}|⁴${mainLabel}`, p4.take(th.components[3]))];
+    if (cfg.companion) m4.push(line(`m₄${compLabel}`, p4.take(th.components[2]), [6, 4]));
+    if (cfg.bkw) m4.push(line(`exact BKW m₄(t)${spreadNoise ? ' (at E₀)' : ''}`, p4.take(th.exact), [6, 4], ref));
+    else if (cfg.maxwellianMolecules) m4.push(line(`exact m₄(t) (γ = 0, zero mean${spreadNoise ? ', at E₀' : ''})`, p4.take(th.reference), [3, 3], ref));
 
-    const v = cfg.symbol === 'v';
     const specs: [PanelId, string, string, uPlot.Series[]][] = [
       ['energy', v ? 'Energy' : 'Second moment (1/N)Σ|x|²', v ? 'E' : '(1/N)Σ|x|²', energy],
       ['momentum', v ? 'Mean velocity (momentum per particle)' : 'Mean position (centre)', v ? 'v̄' : 'x̄', momentum],
-      ['temperature', v ? 'Second-moment diagonal (temperatures)' : 'Second-moment diagonal', 'M_ii', temperature],
+      ['temperature', v ? 'Second-moment diagonal (temperatures)' : 'Second-moment diagonal', 'Mᵢᵢ', temperature],
       ['m4', 'Fourth moment m₄', 'm₄', m4],
     ];
-    for (const [id, title, yLabel, series] of specs) {
-      const box = document.createElement('div');
-      box.className = `curve-chart curve-${id}`;
-      box.dataset.panel = id;
-      this.container.append(box);
-      const plot = new FittedPlot(box, {
-        title,
-        scales: { x: { time: false } },
-        axes: [axis(th, 't'), axis(th, yLabel, { size: 62 })],
-        series,
-        legend: { show: true, live: false },
-        cursor: { show: false },
-      }, series.map(() => []) as unknown as uPlot.AlignedData, 110);
-      for (const row of plot.plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series')) {
-        if (row.textContent?.trim() === HIDDEN_LABEL) row.style.display = 'none';
-      }
-      this.panels.push({ id, box, plot, title });
+    for (const [id, title, yLabel, series] of specs) this.addPanel(id, title, yLabel, series, th, notes[id] ?? null);
+  }
+
+  /** Torus: Fourier modes |ρ̂_c(k)| = |(1/N)Σ e^(2πi k x_c)| (TimeSeries.modes), or the cosine mode. */
+  private configureTorus(cfg: CurveConfig, th: PlotTheme): void {
+    const pick = new ColourPicker(th);
+    const line = (label: string, stroke: string, dash?: number[], width = th.lineWidth): uPlot.Series => ({ label, stroke, width, dash, points: { show: false }, spanGaps: true });
+    const series: uPlot.Series[] = [{}];
+    for (let c = 0; c < cfg.d; c++) for (const k of [1, 2]) series.push(line(`|ρ̂${SUB[c]}(${k})|`, pick.take(th.components[c]), k === 2 ? [6, 3] : undefined, k === 1 ? th.lineWidth : th.lineWidth * 0.8));
+    if (cfg.torusCosine) series.push(line('exact |ρ̂₁(1)| = (A/2)e^(−4π²(λ+κ/2d)t)', pick.take(th.exact), [6, 4], th.refWidth + 0.5));
+    series.push(line('noise floor √(π/4NR) (uniform law)', pick.take(th.reference), [2, 4], th.refWidth));
+    this.addPanel('modes', 'Fourier modes of the positions on the torus — decay to the noise floor', '|ρ̂|', series, th,
+      'ρ̂_c(k) = (1/N)Σ e^(2πi k x_c) over all replicas, from the histograms (every frame): the torus has no meaningful second moment or m₄ of positions in [0, 1); the modes decay to the uniform law, where |ρ̂| is only sampling noise (dotted). H(f|1) is in the panel below.');
+  }
+
+  private addPanel(id: PanelId, title: string, yLabel: string, series: uPlot.Series[], th: PlotTheme, noteText: string | null): void {
+    const box = document.createElement('div');
+    box.className = `curve-chart curve-${id}`;
+    box.dataset.panel = id;
+    this.container.append(box);
+    const plot = new FittedPlot(box, {
+      title,
+      scales: { x: { time: false } },
+      axes: [axis(th, 't', {}, 'x'), axis(th, yLabel, {}, 'y')],
+      series,
+      legend: { show: true, live: false },
+      cursor: { show: false },
+    }, series.map(() => []) as unknown as uPlot.AlignedData, 110);
+    for (const row of plot.plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series')) {
+      if (row.textContent?.trim() === HIDDEN_LABEL) row.style.display = 'none';
     }
+    let note: HTMLParagraphElement | null = null;
+    if (noteText) {
+      note = document.createElement('p');
+      note.className = 'chart-note';
+      note.textContent = noteText;
+      box.append(note);
+    }
+    this.panels.push({ id, box, plot, title, note });
   }
 
   /** Redraws from the series if it changed since the last call. */
   update(ts: TimeSeries): void {
-    const cfg = this.config;
+    let cfg = this.config;
     if (!cfg || ts.version === this.drawnVersion || ts.length === 0) return;
+    // The series knows it is on the torus even when the config does not say (loop not wired).
+    if (ts.torus && !isTorus(cfg)) {
+      this.configure({ ...cfg, model: 'torus' });
+      cfg = this.config!;
+    }
     this.drawnVersion = ts.version;
     const main = ts.main;
     const comp = cfg.companion && ts.companion.t.length === main.t.length ? ts.companion : null;
@@ -161,7 +235,16 @@ export class CurveCharts {
           data.push(nullable(main.energy));
           const ce = sameLength(comp, (c) => c.energy);
           if (cfg.companion) data.push(ce ?? t.map(() => null));
-          if (cfg.symbol === 'v' && cfg.landau) data.push(t.map(() => first.m.energy));
+          if (cfg.symbol === 'v' && cfg.landau) {
+            const E0 = first.m.energy;
+            data.push(t.map(() => E0));
+            const spreadNoise = [cfg.noise, cfg.companion].find((x) => x === 'nanbu' || x === 'fgm');
+            if (cfg.maxwellianMolecules && spreadNoise) {
+              const sd = elapsed.map((e) => Math.sqrt(energyVariance(cfg.d, cfg.n, cfg.replicas, E0, first.m.secondMoment, e)));
+              data.push(sd.map((x) => E0 + x), sd.map((x) => E0 - x));
+            }
+            if (cfg.maxwellianMolecules && cfg.dt) data.push(elapsed.map((e) => eulerMaruyamaEnergy(cfg.d, cfg.dt!, E0, e)));
+          }
           if (cfg.virial) {
             const { slope } = cfg.virial;
             // The line stops at 0 (a second moment cannot be negative): t* = m₀/|slope|.
@@ -211,6 +294,21 @@ export class CurveCharts {
           }
           break;
         }
+        case 'modes': {
+          const modes = ts.modes;
+          for (let c = 0; c < cfg.d; c++) {
+            for (const k of [1, 2]) {
+              const col = modes?.[c]?.[k - 1];
+              // Without the Fourier columns (loop not wired yet): |(1/N)Σ cos 2πx₁| for ρ̂₁(1).
+              if (col) data.push(nullable(col));
+              else if (c === 0 && k === 1) data.push(main.cosineMode.map((x) => (Number.isFinite(x) ? Math.abs(x) : null)));
+              else data.push(t.map(() => null));
+            }
+          }
+          if (cfg.torusCosine) data.push(t.map((x) => (cfg.torusCosine!.amp / 2) * Math.exp(-cfg.torusCosine!.rate * x)));
+          data.push(t.map(() => Math.sqrt(Math.PI / (4 * cfg.n * cfg.replicas))));
+          break;
+        }
         case 'm4': {
           data.push(nullable(main.m4));
           if (cfg.companion) data.push(comp ? nullable(comp.m4) : t.map(() => null));
@@ -235,6 +333,7 @@ export class CurveCharts {
   private destroyPanels(): void {
     for (const p of this.panels) {
       p.plot.destroy();
+      p.note?.remove();
       p.box.remove();
     }
     this.panels = [];
@@ -244,4 +343,9 @@ export class CurveCharts {
     this.destroyPanels();
     this.config = null;
   }
+}
+
+/** The torus, by the config's model or (until the loop passes it) by its shape. */
+function isTorus(cfg: CurveConfig): boolean {
+  return cfg.model === 'torus';
 }

@@ -22,7 +22,7 @@ import uPlot from 'uplot';
 import { bkwEntropy, bkwFisher, bkwKdeFisherLimits } from '../physics/references/bkw';
 import { maxwellianEntropy } from '../physics/references/maxwellian';
 import { scoreMatchingFisherGaussianLimit } from '../physics/estimators/fisher';
-import { FittedPlot, PLOT_THEMES, axis, drawPlotGrid, type PlotTheme } from './plot';
+import { ColourPicker, FittedPlot, PLOT_THEMES, axis, drawPlotGrid, type PlotTheme } from './plot';
 import { maxwellianOf, torusCosineRelativeEntropy } from '../physics/references/laws';
 import type { TimeSeries } from './timeSeries';
 
@@ -40,6 +40,11 @@ export interface EntropyConfig {
   torusCosine: { amp: number; rate: number } | null;
   logRelative: boolean;
   highContrast: boolean;
+  /**
+   * Landau noise system (issue 14): nanbu/fgm conserve the energy only on average, so the labels
+   * say that the exact BKW curves are at the initial energy E₀. Optional until the loop passes it.
+   */
+  noise?: 'nanbu' | 'fgm' | 'kac' | string;
 }
 
 type ChartId = 'entropy' | 'relative' | 'fisher' | 'mode';
@@ -56,7 +61,13 @@ interface Chart {
   plot: FittedPlot;
   title: string;
   kinds: SeriesKind[];
+  /** A line under the chart: estimator bias, and why a value is below 0 when one is. */
+  note: HTMLParagraphElement;
+  baseNote: string;
 }
+
+/** k-NN bias of H at N = 2048 (README, tests/unit/estimators.test.ts); larger at smaller N. */
+const KNN_BIAS = { 2: 0.011, 3: 0.034 } as const;
 
 /** Legend label of the lower band edge (hidden from the legend, like curveCharts' −1σ). */
 const HIDDEN_LABEL = '−1 SE';
@@ -94,64 +105,87 @@ export class EntropyCharts {
     const line = (label: string, stroke: string, dash?: number[], width = th.lineWidth, points = false): uPlot.Series => ({
       label, stroke, width, dash, spanGaps: true, points: points ? { show: true, size: 6, fill: stroke } : { show: false },
     });
-    const specs: { id: ChartId; title: string; yLabel: string; series: [SeriesKind, uPlot.Series][] }[] = [];
+    const specs: { id: ChartId; title: string; yLabel: string; series: [SeriesKind, uPlot.Series][]; note: string }[] = [];
+    const ref = th.refWidth;
+    // One picker per chart: no colour twice within a chart (issue 14).
+    let pick = new ColourPicker(th);
     const accurate = (label: string): [SeriesKind, uPlot.Series][] => {
+      pick = new ColourPicker(th);
       if (!cfg.accurate) return [];
-      const out: [SeriesKind, uPlot.Series][] = [['accurate', line(label, th.components[0], undefined, th.lineWidth + 0.5, true)]];
+      const c = pick.take(th.components[0]);
+      const out: [SeriesKind, uPlot.Series][] = [['accurate', line(label, c, undefined, th.lineWidth + 0.5, true)]];
       if (band) {
-        out.push(['upper', { ...line(`±1 SE across ${cfg.replicas} replicas`, withAlpha(th.components[0], 0.55), undefined, 1), fill: undefined }]);
-        out.push(['lower', { ...line('', withAlpha(th.components[0], 0.55), undefined, 1), label: HIDDEN_LABEL }]);
+        out.push(['upper', { ...line(`±1 SE across ${cfg.replicas} replicas`, withAlpha(c, 0.55), undefined, 1), fill: undefined }]);
+        out.push(['lower', { ...line('', withAlpha(c, 0.55), undefined, 1), label: HIDDEN_LABEL }]);
       }
       return out;
     };
+    const atE0 = cfg.model === 'landau' && cfg.noise !== 'kac' ? ', at E₀' : '';
+    const bias = `k-NN estimates read high by ≈ ${KNN_BIAS[cfg.d]} nats at N = 2048, more at smaller N (bias, not physics)`;
     // Short legends (the panel's help line says the rest): a projector's large font must leave the plot room.
     const cheapLabel = 'cheap, histogram (every frame)';
     if (!torus) {
       const series: [SeriesKind, uPlot.Series][] = [
         ...accurate('accurate, k-NN (every K steps)'),
-        ['cheap', line(cheapLabel, th.components[2], undefined, 1.25)],
+        ['cheap', line(cheapLabel, pick.take(th.components[2]), undefined, 1.25)],
       ];
-      if (cfg.model === 'landau') series.push(['equilibrium', line('H(M), Maxwellian equilibrium', th.reference, [2, 4], 1.25)]);
-      if (cfg.bkw) series.push(['exact', line('exact BKW H(t)', th.exact, [6, 4])]);
-      if (cfg.lambOseen) series.push(['exact', line('exact Lamb–Oseen H(t)', th.exact, [6, 4])]);
-      specs.push({ id: 'entropy', title: `Entropy H(${f}) = ∫ ${f} log ${f}${cfg.model === 'landau' ? ' — decreases (H-theorem)' : ''}`, yLabel: 'H (nats)', series });
+      if (cfg.model === 'landau') series.push(['equilibrium', line('H(M), Maxwellian equilibrium at the current energy', pick.take(th.reference), [2, 4], ref)]);
+      if (cfg.bkw) series.push(['exact', line(`exact BKW H(t)${atE0}`, pick.take(th.exact), [6, 4], ref)]);
+      if (cfg.lambOseen) series.push(['exact', line('exact Lamb–Oseen H(t)', pick.take(th.exact), [6, 4], ref)]);
+      specs.push({
+        id: 'entropy',
+        title: `Entropy H(${f}) = ∫ ${f} log ${f}${cfg.model === 'landau' ? ' — the limit decreases to H(M)' : ''}`,
+        yLabel: 'H (nats)',
+        series,
+        note: `${cfg.accurate ? `${bias}; ` : ''}the cheap histogram value is a lower bound of H(${f}) and may fall below ${cfg.model === 'landau' ? 'H(M)' : 'the exact value'}.${cfg.model === 'landau' && atE0 ? ' H(M) follows the replica-mean energy (nanbu/fgm conserve it only on average).' : ''}`,
+      });
     }
     {
       const series: [SeriesKind, uPlot.Series][] = [
         ...accurate('accurate, k-NN (every K steps)'),
-        ['cheap', line(torus ? `cheap, histogram Σ_c H(${f}_c|1) (every frame)` : cheapLabel, th.components[2], undefined, 1.25)],
+        ['cheap', line(torus ? `cheap, histogram Σ_c H(${f}_c|1) (every frame)` : cheapLabel, pick.take(th.components[2]), undefined, 1.25)],
       ];
-      if (cfg.bkw) series.push(['exact', line('exact BKW H(f|M)(t)', th.exact, [6, 4])]);
-      if (cfg.torusCosine) series.push(['exact', line('exact limit 1 + A e^(−rt) cos 2πx₁', th.exact, [6, 4])]);
+      if (cfg.bkw) series.push(['exact', line('exact BKW H(f|M)(t)', pick.take(th.exact), [6, 4], ref)]);
+      if (cfg.torusCosine) series.push(['exact', line('exact limit 1 + A e^(−rt) cos 2πx₁', pick.take(th.exact), [6, 4], ref)]);
       const what = torus ? ' to the uniform law' : ` = H(${f}) − H(${M})`;
       specs.push({
         id: 'relative',
         title: `Relative entropy H(${f}|${M})${what}${cfg.logRelative ? ' — log scale' : ''}`,
         yLabel: `H(${f}|${M}) (nats)`,
         series,
+        note: torus
+          ? 'H(f|1) ≥ 0; the histogram plug-in is biased (bins, finite N), so near equilibrium it can read slightly below 0.'
+          : `H(${f}|${M}) ≥ 0 and decreases to 0. ${cfg.accurate ? `${bias}; ` : ''}the cheap value is biased low and can read below 0.`,
       });
     }
     if (torus) {
       // The torus's exact relaxation (references/torus.ts): E(1/N)Σ cos 2πX₁ = (A/2)e^(−4π²(λ+κ/2d)t).
-      const series: [SeriesKind, uPlot.Series][] = [['mode', line('(1/N)Σ cos 2πx₁ (histogram, every frame)', th.components[0], undefined, th.lineWidth)]];
-      if (cfg.torusCosine) series.push(['modeExact', line('exact limit (A/2) e^(−4π²(λ+κ/2d)t)', th.exact, [6, 4])]);
-      specs.push({ id: 'mode', title: 'Cosine mode (1/N)Σ cos 2πx₁ — decays to 0', yLabel: 'mode', series });
+      pick = new ColourPicker(th);
+      const series: [SeriesKind, uPlot.Series][] = [['mode', line('(1/N)Σ cos 2πx₁ (histogram, every frame)', pick.take(th.components[0]), undefined, th.lineWidth)]];
+      if (cfg.torusCosine) series.push(['modeExact', line('exact limit (A/2) e^(−4π²(λ+κ/2d)t)', pick.take(th.exact), [6, 4], ref)]);
+      specs.push({ id: 'mode', title: 'Cosine mode (1/N)Σ cos 2πx₁ — decays to 0', yLabel: 'mode', series, note: '' });
     }
     if (cfg.accurate) {
       const series: [SeriesKind, uPlot.Series][] = [...accurate('accurate, KDE Î_SM (every K steps)')];
       if (cfg.model === 'landau') {
-        series.push(['equilibrium', line('I(M) = d/T', th.reference, [2, 4], 1.25)]);
-        series.push(['kdeEquilibrium', line('Î_SM expected at equilibrium', th.reference, [1, 3], 1)]);
+        series.push(['equilibrium', line('I(M) = d/T at the current energy', pick.take(th.reference), [2, 4], ref)]);
+        series.push(['kdeEquilibrium', line('Î_SM expected at equilibrium', pick.take(), [1, 3], ref)]);
       }
       if (cfg.bkw) {
-        series.push(['exact', line('exact BKW I(t)', th.exact, [6, 4])]);
-        series.push(['kdeExpected', line('Î_SM expected on BKW', th.exact, [1, 3], 1, true)]);
+        series.push(['exact', line(`exact BKW I(t)${atE0}`, pick.take(th.exact), [6, 4], ref)]);
+        series.push(['kdeExpected', line('Î_SM expected on BKW', pick.take(), [1, 3], ref, true)]);
       }
       if (cfg.lambOseen) {
-        series.push(['exact', line('exact Lamb–Oseen I(t)', th.exact, [6, 4])]);
-        series.push(['kdeExpected', line('Î_SM expected on it', th.exact, [1, 3], 1, true)]);
+        series.push(['exact', line('exact Lamb–Oseen I(t)', pick.take(th.exact), [6, 4], ref)]);
+        series.push(['kdeExpected', line('Î_SM expected on it', pick.take(), [1, 3], ref, true)]);
       }
-      specs.push({ id: 'fisher', title: `Fisher information I(${f}) = ∫ |∇${f}|²/${f}${cfg.model === 'landau' ? ' — decreases' : ''}`, yLabel: positions ? 'I (1/x²)' : 'I (1/v²)', series });
+      specs.push({
+        id: 'fisher',
+        title: `Fisher information I(${f}) = ∫ |∇${f}|²/${f}${cfg.model === 'landau' ? ' — the limit decreases' : ''}`,
+        yLabel: positions ? 'I (1/x²)' : 'I (1/v²)',
+        series,
+        note: 'The KDE smoothing biases Î_SM down (I(N(0,T) * G_h) = d/(T + h²)): compare the dots with the dotted "expected" curves, not with I itself.',
+      });
     }
 
     for (const spec of specs) {
@@ -167,7 +201,7 @@ export class EntropyCharts {
       const plot = new FittedPlot(box, {
         title: spec.title,
         scales: { x: { time: false }, y: log ? { distr: 3, log: 10 } : {} },
-        axes: [axis(th, 't'), axis(th, spec.yLabel, { size: 66 })],
+        axes: [axis(th, 't', {}, 'x'), axis(th, spec.yLabel, log ? { splits: undefined, values: undefined } : {}, 'y')],
         series,
         bands: upper >= 0 ? [{ series: [upper + 1, lower + 1], fill: withAlpha(th.components[0], 0.18) }] : undefined,
         legend: { show: true, live: false },
@@ -176,7 +210,11 @@ export class EntropyCharts {
       for (const row of plot.plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series')) {
         if (row.textContent?.trim() === HIDDEN_LABEL) row.style.display = 'none';
       }
-      this.charts.push({ id: spec.id, box, plot, title: spec.title, kinds });
+      const note = document.createElement('p');
+      note.className = 'chart-note';
+      note.textContent = spec.note;
+      box.append(note);
+      this.charts.push({ id: spec.id, box, plot, title: spec.title, kinds, note, baseNote: spec.note });
     }
   }
 
@@ -224,6 +262,11 @@ export class EntropyCharts {
     const first = ts.first;
     const T0 = maxwellianOf(first.m.momentum, first.m.energy, cfg.d).T;
     const d = cfg.d;
+    const rowTemperature = (i: number) => {
+      const u = c.momentum.map((col) => col[i]);
+      const T = maxwellianOf(u, c.energy[i], d).T;
+      return Number.isFinite(T) && T > 0 ? T : T0;
+    };
     const lambVariance = (time: number) => cfg.lambOseen!.width ** 2 + 2 * cfg.lambOseen!.sigma * time;
     const counts: Record<string, number> = {};
 
@@ -250,14 +293,21 @@ export class EntropyCharts {
             col = cheap.map((x) => pos(fin(x)));
             break;
           case 'equilibrium':
-            // E is conserved on average: the equilibrium is the Maxwellian at the initial T.
-            col = t.map(() => (chart.id === 'entropy' ? maxwellianEntropy(d, T0) : d / T0));
+            // nanbu/fgm conserve E only on average (issue 14): the Maxwellian at each row's
+            // replica-mean temperature, T = (E − |ū|²)/d, which is E₀'s for kac.
+            col = t.map((_, i) => {
+              const T = rowTemperature(i);
+              return T > 0 ? (chart.id === 'entropy' ? maxwellianEntropy(d, T) : d / T) : null;
+            });
             break;
           case 'kdeEquilibrium': {
             const h = lastFinite(c.fisherBandwidth);
-            const cov = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? T0 : 0)));
-            const v = h === null ? null : fin(scoreMatchingFisherGaussianLimit(cov, h));
-            col = t.map(() => v);
+            col = t.map((_, i) => {
+              const T = rowTemperature(i);
+              if (h === null || !(T > 0)) return null;
+              const cov = Array.from({ length: d }, (_, a) => Array.from({ length: d }, (_, b) => (a === b ? T : 0)));
+              return sampled(i) ? fin(scoreMatchingFisherGaussianLimit(cov, h)) : null;
+            });
             break;
           }
           case 'exact':
@@ -306,6 +356,17 @@ export class EntropyCharts {
         void label;
       });
       chart.plot.setData(data as unknown as uPlot.AlignedData);
+      // Never a relative entropy below 0 without a word (issue 14).
+      if (chart.id === 'relative') {
+        let min = Infinity;
+        chart.kinds.forEach((kind, s) => {
+          if (kind === 'accurate' || kind === 'cheap') for (const x of data[s + 1]) if (x !== null && x < min) min = x;
+        });
+        const below = min < 0 ? ` Now below 0 (min ${min.toPrecision(2)} nats): that is estimator bias, not a negative relative entropy.` : '';
+        const text = chart.baseNote + below;
+        if (chart.note.textContent !== text) chart.note.textContent = text;
+        chart.box.dataset.belowZero = min < 0 ? '1' : '0';
+      }
     }
     this.lastCounts = counts;
   }
@@ -318,6 +379,7 @@ export class EntropyCharts {
   private destroyCharts(): void {
     for (const ch of this.charts) {
       ch.plot.destroy();
+      ch.note.remove();
       ch.box.remove();
     }
     this.charts = [];

@@ -1,5 +1,5 @@
 /**
- * The 2D (v_x, v_y) density from the histogram pass, as a heat map on a 2D canvas with axes,
+ * The 2D (v₁, v₂) density from the histogram pass, as a heat map on a 2D canvas with axes,
  * ticks and a colour bar. Density = count / (total · cell area), velocity⁻² units.
  */
 import { HEAT_BINS, type Histograms } from '../gpu/passes/histogram';
@@ -7,6 +7,8 @@ import { axisTicks } from './cloudView';
 import { colormapRgb, type ColormapName } from './colormap';
 
 const MARGIN = { left: 52, right: 78, top: 10, bottom: 44 };
+/** Projector (light theme): larger type and margins to hold it. */
+const MARGIN_HC = { left: 64, right: 96, top: 10, bottom: 56 };
 
 export class DensityHeatmap {
   private readonly canvas: HTMLCanvasElement;
@@ -21,7 +23,7 @@ export class DensityHeatmap {
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'heatmap-canvas';
     this.canvas.setAttribute('role', 'img');
-    this.canvas.setAttribute('aria-label', 'Heat map of the (v_x, v_y) density');
+    this.canvas.setAttribute('aria-label', 'Heat map of the (v₁, v₂) density');
     this.cells = document.createElement('canvas');
     this.cells.width = HEAT_BINS;
     this.cells.height = HEAT_BINS;
@@ -37,7 +39,7 @@ export class DensityHeatmap {
 
   setSymbol(symbol: 'v' | 'x'): void {
     this.symbol = symbol;
-    this.canvas.setAttribute('aria-label', symbol === 'v' ? 'Heat map of the (v_x, v_y) density' : 'Heat map of the (x_1, x_2) density');
+    this.canvas.setAttribute('aria-label', symbol === 'v' ? 'Heat map of the (v₁, v₂) density' : 'Heat map of the (x₁, x₂) density');
   }
 
   update(h: Histograms): void {
@@ -70,10 +72,11 @@ export class DensityHeatmap {
     const text = light ? '#000' : '#d8dee9';
     ctx.fillStyle = light ? '#fff' : '#10131a';
     ctx.fillRect(0, 0, W, H);
-    const side = Math.max(40, Math.min(W - MARGIN.left - MARGIN.right, H - MARGIN.top - MARGIN.bottom));
-    const x0 = MARGIN.left, y0 = MARGIN.top;
+    const M = light ? MARGIN_HC : MARGIN;
+    const side = Math.max(40, Math.min(W - M.left - M.right, H - M.top - M.bottom));
+    const x0 = M.left, y0 = M.top;
     const h = this.last;
-    ctx.font = `${light ? 'bold ' : ''}12px system-ui, sans-serif`;
+    ctx.font = light ? 'bold 16px system-ui, sans-serif' : '12px system-ui, sans-serif';
     ctx.fillStyle = text;
     if (!h) {
       ctx.fillText('waiting for the first histogram…', x0 + 8, y0 + 20);
@@ -129,15 +132,15 @@ export class DensityHeatmap {
       ctx.fillText(String(+t.toPrecision(3)), x0 - 6, toY(t));
       ctx.fillRect(x0 - 4, toY(t), 4, 1);
     }
-    ctx.font = `${light ? 'bold ' : ''}13px system-ui, sans-serif`;
+    ctx.font = light ? 'bold 18px system-ui, sans-serif' : '13px system-ui, sans-serif';
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    ctx.fillText(this.symbol === 'v' ? 'v_x' : 'x_1', x0 + side / 2, y0 + side + 22);
+    ctx.fillText(this.symbol === 'v' ? 'v₁' : 'x₁', x0 + side / 2, y0 + side + 22);
     ctx.save();
     ctx.translate(14, y0 + side / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textBaseline = 'middle';
-    ctx.fillText(this.symbol === 'v' ? 'v_y' : 'x_2', 0, 0);
+    ctx.fillText(this.symbol === 'v' ? 'v₂' : 'x₂', 0, 0);
     ctx.restore();
     // Colour bar: sqrt scale of the density (shows the tails).
     const bx = x0 + side + 14, bw = 12;
@@ -149,7 +152,7 @@ export class DensityHeatmap {
     ctx.strokeStyle = text;
     ctx.strokeRect(bx + 0.5, y0 + 0.5, bw, side);
     ctx.fillStyle = text;
-    ctx.font = `${light ? 'bold ' : ''}11px system-ui, sans-serif`;
+    ctx.font = light ? 'bold 15px system-ui, sans-serif' : '11px system-ui, sans-serif';
     ctx.textAlign = 'left';
     const maxDensity = maxCount / (h.total * cellArea);
     for (const f of [1, 0.25, 0]) {

@@ -11,7 +11,7 @@
  */
 import uPlot from 'uplot';
 import type { SweepOutput } from '../engine/sweepExperiment';
-import { FittedPlot, PLOT_THEMES, axis, drawPlotInto, type PlotTheme } from './plot';
+import { ColourPicker, FittedPlot, PLOT_THEMES, axis, drawPlotInto, type PlotTheme } from './plot';
 
 interface BarSeries {
   /** uPlot series index. */
@@ -30,7 +30,9 @@ export class SweepPlot {
   show(out: SweepOutput, highContrast: boolean): void {
     this.destroyPlot();
     const th = (this.theme = PLOT_THEMES[highContrast ? 'light' : 'dark']);
-    const colours = [th.components[0], th.components[2], th.components[1]];
+    // A system's points and its fitted line share a colour; every other line has its own (issue 14).
+    const pick = new ColourPicker(th);
+    const colours = [th.components[0], th.components[2], th.components[1]].map((c) => pick.take(c));
     const ns = [...new Set(out.series.flatMap((s) => s.points.map((p) => p.n)))].sort((a, b) => a - b);
     if (ns.length === 0) return;
     const series: uPlot.Series[] = [{}];
@@ -60,7 +62,7 @@ export class SweepPlot {
       }
       if (s.theory) {
         const byTheory = new Map(s.theory.points.map((p) => [p.n, p.value]));
-        series.push({ label: `exact law ${s.theory.law ?? ''} (slope ${s.theory.slope.toFixed(2)})`, stroke: th.exact, width: th.lineWidth, dash: [2, 3], points: { show: false } });
+        series.push({ label: `exact law ${s.theory.law ?? ''} (slope ${s.theory.slope.toFixed(2)})`, stroke: pick.take(th.exact), width: th.refWidth, dash: [2, 3], points: { show: false } });
         data.push(ns.map((n) => (byTheory.has(n) ? byTheory.get(n)! : null)));
       }
     });
@@ -69,7 +71,7 @@ export class SweepPlot {
     if (anchor) {
       const y0 = Math.abs(anchor.value);
       for (const rate of out.theoryRates) {
-        series.push({ label: `theory rate ${rate.label}`, stroke: th.reference, width: 1.25, dash: rate.slope === -1 ? [10, 4] : [3, 4], points: { show: false } });
+        series.push({ label: `theory rate ${rate.label}`, stroke: pick.take(th.reference), width: th.refWidth, dash: rate.slope === -1 ? [10, 4] : [3, 4], points: { show: false } });
         data.push(ns.map((n) => y0 * (n / anchor.n) ** rate.slope));
       }
     }

@@ -48,6 +48,11 @@ export interface RunColumns {
   relativeEntropyCheap: number[];
   /** Torus: (1/N)Σ cos 2πX₁ (NaN elsewhere). */
   cosineMode: number[];
+  /**
+   * Torus: Fourier modes |ρ̂_c(k)| = |(1/N)Σ e^(2πi k X_c)|, column c·2 + (k − 1) for k = 1, 2
+   * (setTorusModes; NaN where not measured).
+   */
+  fourier: number[][];
 }
 
 /** The accurate estimates recorded on one row. */
@@ -80,11 +85,40 @@ function emptyColumns(d: number): RunColumns {
     entropyCheap: [], relativeEntropyCheap: [], cosineMode: [],
     momentum: Array.from({ length: d }, () => []),
     secondDiag: Array.from({ length: d }, () => []),
+    fourier: Array.from({ length: 2 * d }, () => []),
   };
 }
 
 function allArrays(c: RunColumns): number[][] {
-  return [c.t, c.step, c.energy, c.m4, c.nonFinite, ...ENTROPY_KEYS.map((k) => c[k]), ...c.momentum, ...c.secondDiag];
+  return [c.t, c.step, c.energy, c.m4, c.nonFinite, ...ENTROPY_KEYS.map((k) => c[k]), ...c.momentum, ...c.secondDiag, ...c.fourier];
+}
+
+/**
+ * Fourier modes |ρ̂_c(k)|, k = 1, 2, of the binned positions on the torus cell [0, 1)^d, from
+ * the component histograms: Σ_bins count·e^(2πi k x_bin)/total, divided by the bin's sinc factor
+ * sin(πkw)/(πkw) (uniform spread within a bin). Returns [c][k − 1].
+ */
+export function torusFourierModes(h: { d: 2 | 3; total: number; components: ArrayLike<number>[]; range: { vMax: number; center?: number } }): number[][] {
+  const out: number[][] = [];
+  for (let c = 0; c < h.d; c++) {
+    const counts = h.components[c];
+    const bins = counts.length;
+    const lo = (h.range.center ?? 0.5) - h.range.vMax;
+    const w = (2 * h.range.vMax) / bins;
+    const row: number[] = [];
+    for (const k of [1, 2]) {
+      let re = 0, im = 0;
+      for (let i = 0; i < bins; i++) {
+        const x = lo + (i + 0.5) * w;
+        re += counts[i] * Math.cos(2 * Math.PI * k * x);
+        im += counts[i] * Math.sin(2 * Math.PI * k * x);
+      }
+      const sinc = Math.sin(Math.PI * k * w) / (Math.PI * k * w);
+      row.push(Math.hypot(re, im) / Math.max(1, h.total) / sinc);
+    }
+    out.push(row);
+  }
+  return out;
 }
 
 export class TimeSeries {
@@ -119,6 +153,7 @@ export class TimeSeries {
     c.m4.push(m.m4);
     c.nonFinite.push(m.nonFinite);
     for (const k of ENTROPY_KEYS) c[k].push(NaN);
+    for (const f of c.fourier) f.push(NaN);
     for (let k = 0; k < this.d; k++) {
       c.momentum[k].push(m.momentum[k]);
       c.secondDiag[k].push(m.secondMoment[k][k]);
@@ -186,6 +221,31 @@ export class TimeSeries {
   /** The cheap histogram estimates of the particles at this step. */
   setCheapEntropy(step: number, row: CheapEntropyRow): void {
     this.write(step, row);
+  }
+
+  /** The torus (relative entropies against the uniform law). */
+  get torus(): boolean {
+    return this.relativeTo === 'uniform';
+  }
+
+  /** Fourier columns by [c][k − 1] when any was measured (torus), else null. */
+  get modes(): number[][][] | null {
+    const f = this.main.fourier;
+    if (!f.some((col) => col.some(Number.isFinite))) return null;
+    return Array.from({ length: this.d }, (_, c) => [f[2 * c], f[2 * c + 1]]);
+  }
+
+  /**
+   * Torus: the Fourier modes (torusFourierModes of the histograms) of the particles at this step;
+   * the frame loop calls it with each histogram, like setCheapEntropy.
+   */
+  setTorusModes(step: number, modes: number[][]): void {
+    const k = this.main.step.lastIndexOf(step);
+    if (k < 0) return;
+    modes.forEach((row, c) => row.forEach((v, j) => {
+      if (this.main.fourier[2 * c + j]) this.main.fourier[2 * c + j][k] = v;
+    }));
+    this.version++;
   }
 
   /** Moments of the row with this step (the cheap H(f|M) needs its temperature), or null. */
