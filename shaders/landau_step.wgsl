@@ -9,7 +9,11 @@
 // (a(0) = 0).
 
 override D: u32 = 3u;      // velocity dimension, 2 or 3
-override NOISE: u32 = 0u;  // 0 nanbu, 1 fgm, 2 kac
+override NOISE: u32 = 0u;  // 0 nanbu, 1 fgm, 2 kac, 3 rotation, 4 rotation-shared (models.md §1.1, §1.4)
+// increments=two-point (issue 13): each pair-noise component is +-1 with probability 1/2 (the
+// simplified weak Euler scheme, Kloeden-Platen 14.1) instead of a standard normal; nanbu's
+// per-particle normals stay Gaussian.
+override TWO_POINT: bool = false;
 override WG: u32 = 128u;    // workgroup size = tile length; set from STEP_WORKGROUP (landauStep.ts)
 // N is a multiple of WG: every partner slot holds a particle, so the tile weights (0 past N) are
 // all 1 and the hot loop skips their load and multiply (landauStep.ts sets it from N).
@@ -24,12 +28,15 @@ override PB: u32 = 1u;
 @group(0) @binding(3) var<storage, read_write> terms: array<vec4f>;   // pairTerms only: 4 vec4f per particle
 
 // Partner tiles: pair_tile.wgsl (tileX/Y/Z = partner velocity, tileW = 1, or 0 past N).
+// rotation-shared only: the noises (eta_12, eta_13, eta_23, 0) of partner t0 + s, keyed by the
+// partner alone, drawn once per tile by its staging lane (O(N) draws per workgroup, not O(N^2)).
+var<workgroup> tileEta: array<vec4f, WG>;
 
 struct PairSums {
   drift: vec3f, // sum_j -alpha z  (times 2(d-1)/N gives (2/N) sum_j b)
   diag: vec3f,  // sum_j alpha (|z|^2 - z_c^2) = sum_j alpha (sum of the other z_c'^2): diagonal of N*Abar (nanbu)
   offd: vec3f,  // sum_j -alpha (z_x z_y, z_y z_z, z_z z_x): off-diagonal of N*Abar (nanbu)
-  noise: vec3f, // sum_j (+/-) a^(1/2)(z) xi_ij (fgm, kac)
+  noise: vec3f, // sum_j (+/-) a^(1/2)(z) xi_ij (fgm, kac); sum_j alpha^(1/2) sum_ab xi_ab(z) eta_ab (rotation, rotation-shared)
 }
 
 // a^(1/2)(z) xi_ij = alpha^(1/2) |z| Pi(z) xi_ij only sees the component of the d-dimensional
@@ -54,6 +61,36 @@ fn pairNoiseTerm(z: vec3f, r2: f32, sqrtAlpha: f32, sgn: f32, eta: vec2f) -> vec
   return (sgn * sqrtAlpha * r2 * invR) * (eta.x * e1 + eta.y * e2);
 }
 
+// The pair-noise components of one draw: standard normals by Box-Muller (two of them when only
+// eta.xy is used: fgm, kac, and rotation in 2D), or +-1 with two-point increments. Twin of
+// pairIncrements in src/physics/landau/particleSystem.ts.
+fn pairIncrements(w: vec4u) -> vec4f {
+  if (TWO_POINT) { return twoPoint4(w); }
+  if (NOISE >= 3u && D == 3u) { return normals4(w); }
+  return vec4f(normals2(w), 0.0, 0.0);
+}
+
+// alpha^(1/2) sum_{a<b} xi_ab(z) eta_ab along the rotation generators of models.md §1.4, eta =
+// (eta_12, eta_13, eta_23): no matrix root and no basis of z-perp. In 3D the sum is the cross
+// product omega x z with omega = (eta_23, -eta_13, eta_12); in 2D xi_12(z) = z-perp = (-z_y, z_x).
+// Twin of rotationNoiseTerm in particleSystem.ts.
+fn rotationNoiseTerm(z: vec3f, sqrtAlpha: f32, eta: vec4f) -> vec3f {
+  if (D == 2u) {
+    return (sqrtAlpha * eta.x) * vec3f(-z.y, z.x, 0.0);
+  }
+  return sqrtAlpha * cross(vec3f(eta.z, -eta.y, eta.x), z);
+}
+
+// The stream purpose of the pair-noise draws (rng.wgsl).
+fn pairStream() -> u32 {
+  switch NOISE {
+    case 2u: { return STREAM_PAIR_UNORDERED; }
+    case 3u: { return STREAM_PAIR_ROTATION; }
+    case 4u: { return STREAM_ROTATION_SHARED; }
+    default: { return STREAM_PAIR_ORDERED; }
+  }
+}
+
 // Per-lane partial sums of one particle over the four partners of each vec4 (reduced at the end).
 struct Acc {
   dX: vec4f, dY: vec4f, dZ: vec4f,
@@ -61,11 +98,11 @@ struct Acc {
   // alpha(|z|^2 - z_c^2) = the other two q's (exact, no cancellation, fewer operations per pair).
   qX: vec4f, qY: vec4f, qZ: vec4f,
   oXY: vec4f, oYZ: vec4f, oZX: vec4f,
-  noise: vec3f, // fgm, kac: sum_j (+/-) a^(1/2)(z) xi_ij
+  noise: vec3f, // pair-noise systems: as PairSums.noise
 }
 
 // The four partners j0 .. j0+3 (tile slot k) of particle i with velocity vi, into acc.
-fn accumulate(acc: ptr<function, Acc>, i: u32, vi: vec3f, j0: u32, px: vec4f, py: vec4f, pz: vec4f, pw: vec4f, sw: u32) {
+fn accumulate(acc: ptr<function, Acc>, i: u32, vi: vec3f, j0: u32, k: u32, px: vec4f, py: vec4f, pz: vec4f, pw: vec4f, sw: u32) {
   let zx = vi.x - px;
   let zy = vi.y - py;
   let zz = vi.z - pz;
@@ -77,6 +114,17 @@ fn accumulate(acc: ptr<function, Acc>, i: u32, vi: vec3f, j0: u32, px: vec4f, py
   if (NOISE == 0u) {
     (*acc).qX += ax * zx; (*acc).qY += ay * zy; (*acc).qZ += az * zz;
     (*acc).oXY -= ax * zy; (*acc).oYZ -= ay * zz; (*acc).oZX -= az * zx;
+  } else if (NOISE >= 3u) {
+    for (var c = 0u; c < 4u; c++) {
+      // rotation: one draw per ORDERED pair (i, j); rotation-shared: partner j's staged noises.
+      var eta: vec4f;
+      if (NOISE == 4u) {
+        eta = tileEta[4u * k + c];
+      } else {
+        eta = pairIncrements(draw4(P.seed, P.step, pairWordOf(i, j0 + c), sw));
+      }
+      (*acc).noise += rotationNoiseTerm(vec3f(zx[c], zy[c], zz[c]), sqrt(al[c]), eta);
+    }
   } else {
     for (var c = 0u; c < 4u; c++) {
       let j = j0 + c;
@@ -87,7 +135,7 @@ fn accumulate(acc: ptr<function, Acc>, i: u32, vi: vec3f, j0: u32, px: vec4f, py
         word = pairWordOf(min(i, j), max(i, j));
         sgn = select(1.0, -1.0, i > j);
       }
-      let eta = normals2(draw4(P.seed, P.step, word, sw));
+      let eta = pairIncrements(draw4(P.seed, P.step, word, sw)).xy;
       (*acc).noise += pairNoiseTerm(vec3f(zx[c], zy[c], zz[c]), r2[c], sqrt(al[c]), sgn, eta);
     }
   }
@@ -109,22 +157,26 @@ fn finish(a: Acc) -> PairSums {
 fn pairSums(first: u32, lid: u32, replica: u32, v: array<vec3f, 4>) -> array<PairSums, 4> {
   let n = P.n;
   let base = replica * n;
-  let sw = streamWordOf(select(STREAM_PAIR_ORDERED, STREAM_PAIR_UNORDERED, NOISE == 2u), replica);
+  let sw = streamWordOf(pairStream(), replica);
   // Four named accumulators rather than an array: PB is an override, so the unused ones fold away.
   var a0: Acc; var a1: Acc; var a2: Acc; var a3: Acc;
   for (var t0 = 0u; t0 < n; t0 += WG) {
     stagePartnerTile(t0, lid, base, n, false);
+    if (NOISE == 4u) {
+      // rotation-shared: partner j's noises, keyed by (j, 0) alone: the same for every i (§1.4).
+      tileEta[lid] = pairIncrements(draw4(P.seed, P.step, pairWordOf(t0 + lid, 0u), sw));
+    }
     workgroupBarrier();
     for (var k = 0u; k < WG / 4u; k++) {
       let px = tileX[k]; let py = tileY[k]; let pz = tileZ[k];
       var pw = vec4f(1.0);
       if (!FULL_TILES) { pw = tileW[k]; }
       let j0 = t0 + 4u * k;
-      accumulate(&a0, first, v[0], j0, px, py, pz, pw, sw);
-      if (PB > 1u) { accumulate(&a1, first + WG, v[1], j0, px, py, pz, pw, sw); }
+      accumulate(&a0, first, v[0], j0, k, px, py, pz, pw, sw);
+      if (PB > 1u) { accumulate(&a1, first + WG, v[1], j0, k, px, py, pz, pw, sw); }
       if (PB > 2u) {
-        accumulate(&a2, first + 2u * WG, v[2], j0, px, py, pz, pw, sw);
-        accumulate(&a3, first + 3u * WG, v[3], j0, px, py, pz, pw, sw);
+        accumulate(&a2, first + 2u * WG, v[2], j0, k, px, py, pz, pw, sw);
+        accumulate(&a3, first + 3u * WG, v[3], j0, k, px, py, pz, pw, sw);
       }
     }
     workgroupBarrier();

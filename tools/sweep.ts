@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { CpuBackend } from '../src/engine/cpuBackend';
 import { SWEEP_QUANTITIES, type SweepQuantity } from '../src/engine/sweep';
 import { runSweep, type SweepOutput, type SweepRequest } from '../src/engine/sweepExperiment';
-import { parseQuery, type Noise } from '../src/physics/params';
+import { paramDef, parseQuery, type Noise } from '../src/physics/params';
 import { headlessSession } from './browser';
 
 function fail(msg: string): never {
@@ -48,7 +48,8 @@ if (!SWEEP_QUANTITIES.includes(quantity)) fail(`--quantity: expected one of ${SW
 if (!values.out) fail('--out is required');
 if (values.engine !== 'webgpu' && values.engine !== 'cpu') fail('--engine: expected webgpu or cpu');
 const noises = (values.noises ?? parsed.params.noise).split(',') as Noise[];
-if (noises.some((x) => !['nanbu', 'fgm', 'kac'].includes(x))) fail('--noises: expected a list of nanbu, fgm, kac');
+const noiseOptions = paramDef('noise').options as readonly string[];
+if (noises.some((x) => !noiseOptions.includes(x))) fail(`--noises: expected a list of ${noiseOptions.join(', ')}`);
 const referenceN = values['reference-n'] === undefined ? undefined : Number(values['reference-n']);
 if (referenceN !== undefined && (!Number.isInteger(referenceN) || referenceN < 4 || referenceN > 65536)) fail('--reference-n: expected an integer in [4, 65536]');
 

@@ -10,7 +10,13 @@
 import type { RngKind } from './rng';
 
 export type Model = 'landau' | 'first-order' | 'torus';
-export type Noise = 'nanbu' | 'fgm' | 'kac';
+export type Noise = 'nanbu' | 'fgm' | 'kac' | 'rotation' | 'rotation-shared';
+/**
+ * Law of the pair-noise increments of one Euler–Maruyama step (issue 13): Gaussian, or the
+ * simplified weak Euler scheme's two-point ±1 (Kloeden–Platen §14.1: same mean and variance,
+ * weak order 1 kept).
+ */
+export type Increments = 'gaussian' | 'two-point';
 export type LandauInit = 'gaussian' | 'aniso' | 'bkw' | 'bimaxwellian' | 'shell';
 export type FirstOrderInit = 'gaussian' | 'disc' | 'two-blobs' | 'ring';
 export type TorusInit = 'cosine' | 'wrapped-gaussian';
@@ -43,6 +49,8 @@ export interface Params {
   gamma: number;
   eps: number;
   noise: Noise;
+  /** landau, pair noises (fgm, kac, rotation, rotation-shared): Gaussian or two-point ±1 increments. */
+  increments: Increments;
   init: InitKind;
   temp: number[];
   shift: number;
@@ -107,7 +115,7 @@ export type ParamDef =
   | NumDef<'dt'> | NumDef<'gamma'> | NumDef<'eps'> | NumDef<'shift'>
   | NumDef<'chi'> | NumDef<'s'> | NumDef<'sigma'> | NumDef<'width'>
   | NumDef<'lambda'> | NumDef<'kappa'> | NumDef<'amp'>
-  | EnumDef<'model'> | EnumDef<'noise'> | EnumDef<'init'> | EnumDef<'rng'>
+  | EnumDef<'model'> | EnumDef<'noise'> | EnumDef<'increments'> | EnumDef<'init'> | EnumDef<'rng'>
   | EnumDef<'kernel'> | EnumDef<'circ'> | EnumDef<'sign'>
   | ListDef<'temp'> | BoolDef<'normalize'>;
 
@@ -138,12 +146,20 @@ export const PARAM_DEFS: readonly ParamDef[] = [
     help: 'α(r) = r^γ: 1 hard spheres … 0 Maxwellian … −3 Coulomb.' },
   { key: 'eps', kind: 'number', label: 'ε (regularisation)', default: 0.1, min: 0, max: 10,
     help: 'landau: α_ε(r) = (r² + ε²)^(γ/2), must be > 0 when γ < 0; first-order: |x|² → |x|² + ε² in singular kernels (0 allowed, with a warning).' },
-  { key: 'noise', kind: 'enum', label: 'Noise system', default: 'nanbu', options: ['nanbu', 'fgm', 'kac'],
-    help: 'Particle system of models.md §1.1.',
+  { key: 'noise', kind: 'enum', label: 'Noise system', default: 'nanbu', options: ['nanbu', 'fgm', 'kac', 'rotation', 'rotation-shared'],
+    help: 'Particle system of models.md §1.1 and §1.4.',
     optionHelp: {
       nanbu: 'N Brownian motions, Cholesky factor of the averaged matrix Ā',
       fgm: 'N² independent pair Brownian motions (Fontbona–Guérin–Méléard)',
       kac: 'antisymmetric pair noises: momentum exact, energy conserved almost surely',
+      rotation: 'noise along the rotation generators α^(1/2)ξ_αβ(z), d(d−1)/2 independent scalar noises per ordered pair: no matrix root, no projection basis; same Liouville equation as nanbu (models.md §1.4)',
+      'rotation-shared': 'COUNTER-EXAMPLE: formula (1.8) as printed, particle j’s d(d−1)/2 Brownian motions drive every particle: common noise, NO propagation of chaos; E|V̄(t)|² = E(1 − e^(−2(d−1)t)) for every N (γ = 0, models.md §1.4)',
+    } },
+  { key: 'increments', kind: 'enum', label: 'Pair-noise increments', default: 'gaussian', options: ['gaussian', 'two-point'],
+    help: 'landau, pair-noise systems: law of each pair-noise component of one Euler–Maruyama step (nanbu’s per-particle normals stay Gaussian).',
+    optionHelp: {
+      gaussian: 'standard normal (Euler–Maruyama, weak order 1)',
+      'two-point': '±1 with probability ½ each, from the bits of one hash: the simplified weak Euler scheme (Kloeden–Platen §14.1), same mean and variance, weak order 1; no Box–Muller',
     } },
   { key: 'init', kind: 'enum', label: 'Initial data', default: 'gaussian',
     options: ['gaussian', 'aniso', 'bkw', 'bimaxwellian', 'shell', 'disc', 'two-blobs', 'ring', 'cosine', 'wrapped-gaussian'],
@@ -378,7 +394,9 @@ export function relevantKeys(p: Params): (keyof Params)[] {
   const keys: (keyof Params)[] = ['model', 'd', 'n', 'replicas', 'dt', 'seed'];
   switch (p.model) {
     case 'landau':
-      keys.push('gamma', 'eps', 'noise', 'init');
+      keys.push('gamma', 'eps', 'noise');
+      if (p.noise !== 'nanbu') keys.push('increments');
+      keys.push('init');
       if (p.init !== 'bkw') keys.push('temp');
       if (p.init === 'bimaxwellian') keys.push('shift');
       keys.push('normalize');

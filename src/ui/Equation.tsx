@@ -28,6 +28,14 @@ const SDE: Record<Noise, { tex: string; note: string }> = {
     tex: String.raw`dV^i=\frac{2}{N}\sum_{j} b(V^i-V^j)\,dt+\sqrt{\tfrac{2}{N}}\sum_{j} a^{1/2}(V^i-V^j)\,dB^{ij},\qquad B^{ji}=-B^{ij}`,
     note: 'kac: antisymmetric pair noises: Σ V^i is conserved exactly, the energy almost surely in continuous time (an Euler–Maruyama step changes it by O(dt)).',
   },
+  rotation: {
+    tex: String.raw`dV^i=\frac{2}{N}\sum_{j} b(V^i-V^j)\,dt+\sqrt{\tfrac{2}{N}}\sum_{j}\sum_{\alpha<\beta}\alpha_\varepsilon^{1/2}\,\xi_{\alpha\beta}(V^i-V^j)\,dB^{ij,\alpha\beta},\quad \sum_{\alpha<\beta}\xi_{\alpha\beta}\xi_{\alpha\beta}^{\mathsf T}=|z|^2I-zz^{\mathsf T}`,
+    note: 'rotation (models.md §1.4): noise along the rotation generators ξ_αβ, d(d−1)/2 independent scalar noises per ordered pair: no matrix root; same Liouville equation as nanbu.',
+  },
+  'rotation-shared': {
+    tex: String.raw`dV^i=\frac{2}{N}\sum_{j} b(V^i-V^j)\,dt+\sqrt{\tfrac{2}{N}}\sum_{j}\sum_{\alpha<\beta}\alpha_\varepsilon^{1/2}\,\xi_{\alpha\beta}(V^i-V^j)\,dB^{j,\alpha\beta}`,
+    note: 'rotation-shared: the COUNTER-EXAMPLE (formula (1.8) as printed, models.md §1.4). Particle j’s Brownian motions drive every particle: common noise, so propagation of chaos fails; at γ = 0, E|V̄(t)|² = E(1 − e^(−2(d−1)t)) for every N.',
+  },
 };
 
 function fmt(x: number): string {

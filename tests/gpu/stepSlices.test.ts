@@ -34,11 +34,14 @@ async function check(p: Params, budgets: number[], pairBlock?: 1 | 2 | 4): Promi
 
 describe('sliced steps are bit-identical to whole steps', () => {
   // N = 300: 3 workgroups of 128 per replica (the last partial), R = 3: a 3 × 3 grid.
-  it.each(['nanbu', 'fgm', 'kac'] as const)('Landau %s, d = 3, γ = −3, budgets 1, 2, 4 workgroups', async (noise) => {
+  it.each(['nanbu', 'fgm', 'kac', 'rotation', 'rotation-shared'] as const)('Landau %s, d = 3, γ = −3, budgets 1, 2, 4 workgroups', async (noise) => {
     await check({ ...defaultParams(), d: 3, gamma: -3, eps: 0.1, noise, n: 300, replicas: 3, dt: 0.002, seed: 5 }, [1, 2, 4]);
   });
   it('Landau nanbu, d = 2, particle block PB = 2 (2 × 3 grid), budgets 5, 1', async () => {
     await check({ ...defaultParams(), d: 2, gamma: 0, noise: 'nanbu', n: 300, replicas: 3, dt: 0.002, seed: 6 }, [5, 1], 2);
+  });
+  it('Landau kac with two-point increments, d = 2, budgets 2, 1', async () => {
+    await check({ ...defaultParams(), d: 2, gamma: -1, eps: 0.1, noise: 'kac', increments: 'two-point', n: 300, replicas: 3, dt: 0.002, seed: 9 }, [2, 1]);
   });
   it('torus, d = 2, budgets 2, 3', async () => {
     await check({ ...defaultParams(), model: 'torus', init: 'wrapped-gaussian', d: 2, n: 300, replicas: 3, dt: 0.001, seed: 7 } as Params, [2, 3]);

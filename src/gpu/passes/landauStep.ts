@@ -1,10 +1,11 @@
 /**
  * Owns shaders/landau_step.wgsl's pipelines and bind groups (models.md §1.1): the fused
- * Euler–Maruyama step (pair sums + update) of nanbu, fgm or kac, and the pair pass alone
+ * Euler–Maruyama step (pair sums + update) of nanbu, fgm, kac, rotation or rotation-shared
+ * (§1.4), with Gaussian or two-point pair-noise increments (issue 13), and the pair pass alone
  * (`pairTerms`, for tests and the pair-pass benchmark). The pipeline plumbing shared with the
  * other models is in pairStepPass.ts.
  */
-import type { Noise } from '../../physics/params';
+import type { Increments, Noise } from '../../physics/params';
 import type { RngKind } from '../../physics/rng';
 import { shaderSources } from '../shaderSource';
 import type { UniformRing } from '../uniformRing';
@@ -15,6 +16,8 @@ export { STEP_WORKGROUP } from './pairStepPass';
 export interface LandauStepConfig {
   d: 2 | 3;
   noise: Noise;
+  /** Pair-noise increments (default gaussian); nanbu ignores it. */
+  increments?: Increments;
   gamma: number;
   rng: RngKind;
   n: number;
@@ -49,11 +52,15 @@ export function gammaMode(gamma: number): number {
   return gamma === 0 ? 1 : gamma === -3 ? 2 : 0;
 }
 
+/** The override NOISE of landau_step.wgsl for each system. */
+export const NOISE_CODE: Record<Noise, number> = { nanbu: 0, fgm: 1, kac: 2, rotation: 3, 'rotation-shared': 4 };
+
 export class LandauStepPass extends PairStepPass {
   static async create(device: GPUDevice, cfg: LandauStepConfig, particles: readonly [GPUBuffer, GPUBuffer], ring: UniformRing): Promise<LandauStepPass> {
     const constants: Record<string, number> = {
       D: cfg.d,
-      NOISE: { nanbu: 0, fgm: 1, kac: 2 }[cfg.noise],
+      NOISE: NOISE_CODE[cfg.noise],
+      TWO_POINT: cfg.increments === 'two-point' && cfg.noise !== 'nanbu' ? 1 : 0,
       GAMMA_MODE: gammaMode(cfg.gamma),
       RNG_KIND: cfg.rng === 'pcg4d' ? 0 : 1,
       FULL_TILES: cfg.n % STEP_WORKGROUP === 0 ? 1 : 0,
@@ -61,7 +68,7 @@ export class LandauStepPass extends PairStepPass {
     const pb = cfg.pairBlock ?? pairBlockFor(cfg.n, cfg.replicas, cfg.noise, cfg.cpuAdapter ?? false, globalThis.navigator?.hardwareConcurrency ?? 4);
     constants.PB = pb;
     return new LandauStepPass(await PairStepPass.build(device, {
-      owner: 'LandauStepPass', variant: cfg.noise, code: shaderSources.landauStep,
+      owner: 'LandauStepPass', variant: cfg.increments === 'two-point' && cfg.noise !== 'nanbu' ? `${cfg.noise}, two-point` : cfg.noise, code: shaderSources.landauStep,
       stepEntry: cfg.noise === 'nanbu' ? 'stepNanbu' : 'stepPairNoise', constants, n: cfg.n, replicas: cfg.replicas, perInvocation: pb,
     }, particles, ring));
   }

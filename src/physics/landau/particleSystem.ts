@@ -6,6 +6,14 @@
  *   fgm:   V' = V + dt·(2/N)Σ_j b(V−V_j) + √(2dt/N) Σ_j a^(1/2)(V−V_j) ξ_ij   (ξ_ij, ξ_ji independent;
  *          only ξ_ij's component in (V−V_j)⊥ is drawn: see pairNoiseTerm)
  *   kac:   as fgm with ξ_ji = −ξ_ij (one draw per unordered pair; the smaller index gets +)
+ *   rotation (models.md §1.4): V' = V + dt·(2/N)Σ_j b + √(2dt/N) Σ_j Σ_{α<β} α^(1/2) ξ_αβ(V−V_j) η_ij,αβ
+ *          (d(d−1)/2 scalar noises per ORDERED pair; no matrix root, no projection basis)
+ *   rotation-shared (§1.4, the counter-example, (1.8) as printed): as rotation with η_j,αβ keyed
+ *          by j alone, so every particle i feels the same N·d(d−1)/2 noises: common noise
+ *
+ * Increments (issue 13): `increments=gaussian` draws each pair-noise component from N(0, 1);
+ * `two-point` draws it ±1 with probability ½ (Kloeden–Platen §14.1's simplified weak Euler scheme:
+ * same mean and variance, weak order 1). nanbu's per-particle normals are Gaussian either way.
  *
  * Sums run over all j including j = i, where a(0) = b(0) = 0 (models.md §1: a(0) = 0).
  * Normalisation by N (not N−1, as Tabary does: that is a time rescaling by N/(N−1)).
@@ -13,7 +21,7 @@
 import type { Params } from '../params';
 import { PARTICLE_STRIDE } from '../init';
 import { choleskyPsd } from '../linalg';
-import { Stream, draw4, normals4, pairWord, streamWord } from '../rng';
+import { Stream, draw4, normals4, pairWord, streamWord, twoPoint, type Words4 } from '../rng';
 import { alphaOfR2 } from './kernel';
 
 export interface PairTerms {
@@ -21,11 +29,36 @@ export interface PairTerms {
   drift: Float64Array;
   /** Ā = (1/N) Σ_j a(V^i − V^j) as (xx, yy, zz, xy, yz, zx). nanbu only. */
   abar: Float64Array;
-  /** Σ_j ± a^(1/2)(V^i − V^j) ξ_ij, length 3. fgm/kac only. */
+  /**
+   * Σ_j ± a^(1/2)(V^i − V^j) ξ_ij (fgm, kac) or Σ_j α^(1/2) Σ_{α<β} ξ_αβ(V^i − V^j) η_αβ
+   * (rotation, rotation-shared), length 3. Pair-noise systems only.
+   */
   noiseSum: Float64Array;
 }
 
-type StepInput = Pick<Params, 'd' | 'n' | 'gamma' | 'eps' | 'noise' | 'seed' | 'rng'>;
+/** `increments` may be left out (Gaussian, the default). */
+type StepInput = Pick<Params, 'd' | 'n' | 'gamma' | 'eps' | 'noise' | 'seed' | 'rng'> & Partial<Pick<Params, 'increments'>>;
+
+/** The stream purpose of a pair-noise system's draws (rng.ts Stream). */
+function pairStream(noise: Params['noise']): number {
+  switch (noise) {
+    case 'kac': return Stream.pairUnordered;
+    case 'rotation': return Stream.pairRotation;
+    case 'rotation-shared': return Stream.rotationShared;
+    default: return Stream.pairOrdered;
+  }
+}
+
+/**
+ * The four pair-noise components of one draw: standard normals (two Box–Muller transforms) or,
+ * with two-point increments, ±1 from the top bit of each word (rng.ts twoPoint). Twin of
+ * pairIncrements in landau_step.wgsl.
+ */
+export function pairIncrements(w: Words4, twoPointIncrements: boolean, out: Float64Array): Float64Array {
+  if (!twoPointIncrements) return normals4(w, out) as Float64Array;
+  for (let c = 0; c < 4; c++) out[c] = twoPoint(w[c]);
+  return out;
+}
 
 /** Pair sums for particle i of the replica starting at particle index `first`. */
 export function pairTerms(v: ArrayLike<number>, first: number, replica: number, i: number, p: StepInput, step: number): PairTerms {
@@ -34,7 +67,9 @@ export function pairTerms(v: ArrayLike<number>, first: number, replica: number, 
   const oi = (first + i) * PARTICLE_STRIDE;
   const xi0 = v[oi], xi1 = v[oi + 1], xi2 = d === 3 ? v[oi + 2] : 0;
   const pairNoise = noise !== 'nanbu';
-  const sw = streamWord(noise === 'kac' ? Stream.pairUnordered : Stream.pairOrdered, replica);
+  const rotation = noise === 'rotation' || noise === 'rotation-shared';
+  const twoPointIncrements = p.increments === 'two-point';
+  const sw = streamWord(pairStream(noise), replica);
   const nrm = new Float64Array(4);
   for (let j = 0; j < n; j++) {
     const oj = (first + j) * PARTICLE_STRIDE;
@@ -46,10 +81,15 @@ export function pairTerms(v: ArrayLike<number>, first: number, replica: number, 
     if (!pairNoise) {
       abar[0] += al * (r2 - z0 * z0); abar[1] += al * (r2 - z1 * z1); abar[2] += al * (r2 - z2 * z2);
       abar[3] -= al * z0 * z1; abar[4] -= al * z1 * z2; abar[5] -= al * z2 * z0;
+    } else if (rotation) {
+      // rotation: keyed by the ordered pair (i, j); rotation-shared: by j alone (models.md §1.4).
+      const word = noise === 'rotation' ? pairWord(i, j) : pairWord(j, 0);
+      pairIncrements(draw4(rng, seed, step, word, sw), twoPointIncrements, nrm);
+      rotationNoiseTerm(z0, z1, z2, Math.sqrt(al), nrm, d, noiseSum);
     } else {
       const kac = noise === 'kac';
       const lo = kac ? Math.min(i, j) : i, hi = kac ? Math.max(i, j) : j;
-      normals4(draw4(rng, seed, step, pairWord(lo, hi), sw), nrm);
+      pairIncrements(draw4(rng, seed, step, pairWord(lo, hi), sw), twoPointIncrements, nrm);
       const sign = kac && i > j ? -1 : 1;
       pairNoiseTerm(z0, z1, z2, r2, Math.sqrt(al), sign, nrm[0], nrm[1], d, noiseSum);
     }
@@ -83,6 +123,41 @@ export function pairNoiseTerm(z0: number, z1: number, z2: number, r2: number, sq
   acc[0] += f * (eta1 * (1 + sz * nx * nx * a) + eta2 * b);
   acc[1] += f * (eta1 * sz * b + eta2 * (sz + ny * ny * a));
   acc[2] += f * (eta1 * -sz * nx + eta2 * -ny);
+}
+
+/**
+ * The rotation generators of models.md §1.4 at z, in the order (1,2), (1,3), (2,3):
+ * ξ_αβ(z) has −z_β at position α, z_α at position β and 0 elsewhere; Σ_{α<β} ξ_αβ ξ_αβᵀ =
+ * |z|² I − z zᵀ (so α Σ ξξᵀ = a(z): no matrix root is needed).
+ */
+export function rotationGenerators(z: ArrayLike<number>, d: number): number[][] {
+  const gens: number[][] = [];
+  for (let a = 0; a < d; a++) {
+    for (let b = a + 1; b < d; b++) {
+      const xi = new Array<number>(d).fill(0);
+      xi[a] = -z[b];
+      xi[b] = z[a];
+      gens.push(xi);
+    }
+  }
+  return gens;
+}
+
+/**
+ * Adds α^(1/2) Σ_{α<β} ξ_αβ(z) η_αβ to `acc` (models.md §1.4), η = (η_12, η_13, η_23) = eta[0..2]
+ * (2D: η_12 = eta[0] only). In 3D this sum is the cross product ω × z with ω = (η_23, −η_13, η_12);
+ * in 2D it is η_12 z⊥, z⊥ = (−z_y, z_x). Twin of rotationNoiseTerm in landau_step.wgsl.
+ */
+export function rotationNoiseTerm(z0: number, z1: number, z2: number, sqrtAlpha: number, eta: ArrayLike<number>, d: number, acc: Float64Array): void {
+  if (d === 2) {
+    acc[0] += sqrtAlpha * eta[0] * -z1;
+    acc[1] += sqrtAlpha * eta[0] * z0;
+    return;
+  }
+  const e12 = eta[0], e13 = eta[1], e23 = eta[2];
+  acc[0] += sqrtAlpha * (-e12 * z1 - e13 * z2);
+  acc[1] += sqrtAlpha * (e12 * z0 - e23 * z2);
+  acc[2] += sqrtAlpha * (e13 * z0 + e23 * z1);
 }
 
 /** Row-major d×d matrix from the (xx, yy, zz, xy, yz, zx) slots. */

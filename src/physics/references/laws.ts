@@ -118,8 +118,9 @@ export function torusCosineRelativeEntropy(a: number): number {
 /**
  * Exact law of the spread E|V̄(t) − V̄(0)|² of the mean (velocity, or position for the first-order
  * systems) over `elapsed` time, where one is known, as a function of N:
- * - Landau, γ = 0, nanbu/fgm, V̄(0) = 0 (normalize = 1): E(1 − e^(−4(d−1)t/N)) (models.md §1.1);
- *   kac: 0 (Σ V^i is conserved exactly);
+ * - Landau, γ = 0, nanbu/fgm/rotation, V̄(0) = 0 (normalize = 1): E(1 − e^(−4(d−1)t/N))
+ *   (models.md §1.1, §1.4); kac: 0 (Σ V^i is conserved exactly); rotation-shared, the
+ *   counter-example of §1.4: E(1 − e^(−2(d−1)t)), the same for every N (common noise);
  * - first-order systems with equal weights (every kernel but Biot–Savart with circ = pm|uniform):
  *   the pair sum (1/N²)Σ_{i≠j} K(X^i − X^j) vanishes because K is odd, so X̄(t) − X̄(0) is
  *   √(2σ)/N Σ_i B^i(t) exactly and E|X̄(t) − X̄(0)|² = 2dσt/N (also for the Euler–Maruyama steps).
@@ -138,6 +139,13 @@ export function meanSpreadLaw(p: Pick<Params, 'model' | 'gamma' | 'noise' | 'nor
     if (p.noise === 'kac') return { at: () => 0, law: 'kac: 0 (Σv conserved exactly, any γ)' };
     if (p.gamma !== 0) return null;
     if (!p.normalize) return null;
+    if (p.noise === 'rotation-shared') {
+      // models.md §1.4: V̄ has quadratic variation (2/N)Σ_j a(V^j − V̄) dt, trace 2(d−1)(E − |V̄|²).
+      return {
+        at: (_n, e, energy) => energy * -Math.expm1(-2 * (p.d - 1) * e),
+        law: 'E(1 − e^(−2(d−1)t)), independent of N: common noise, no propagation of chaos (rotation-shared, γ = 0, models.md §1.4)',
+      };
+    }
     return {
       at: (n, e, energy) => energy * -Math.expm1((-4 * (p.d - 1) * e) / n),
       law: 'E(1 − e^(−4(d−1)t/N)) (γ = 0, models.md §1.1)',
