@@ -6,6 +6,7 @@
 import { stepF64 as firstOrderStepF64 } from '../physics/firstOrder/particleSystem';
 import { sampleInitial } from '../physics/init';
 import { stepF64 } from '../physics/landau/particleSystem';
+import { batchStepF64 } from '../physics/landau/randomBatch';
 import { replicaMoments, type ReplicaMoments } from '../physics/moments';
 import type { Params } from '../physics/params';
 import { torusStepF64 } from '../physics/torus/particleSystem';
@@ -15,6 +16,8 @@ import type { Backend } from './backend';
 export function referenceStep(p: Readonly<Params>): (x: Float64Array, out: Float64Array, step: number) => void {
   switch (p.model) {
     case 'landau':
+      // models.md §1.5: random batches / exact random pairs, O(N·p) per step.
+      if (p.interactions === 'batch') return (x, out, step) => batchStepF64(x, out, p, step);
       return (x, out, step) => stepF64(x, out, p, step);
     case 'first-order':
       return (x, out, step) => firstOrderStepF64(x, out, p, step);

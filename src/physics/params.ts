@@ -10,6 +10,8 @@
 import type { RngKind } from './rng';
 
 export type Model = 'landau' | 'first-order' | 'torus';
+/** Pair interactions of one step (models.md §1.5): all N² pairs, or random batches of `batch` particles. */
+export type Interactions = 'all' | 'batch';
 export type Noise = 'nanbu' | 'fgm' | 'kac' | 'rotation' | 'rotation-shared';
 /**
  * Law of the pair-noise increments of one Euler–Maruyama step (issue 13): Gaussian, or the
@@ -76,6 +78,10 @@ export interface Params {
   kappa: number;
   /** torus, init=cosine: amplitude of the density 1 + amp·cos 2πx₁. */
   amp: number;
+  /** landau (models.md §1.5): all pairs, or a random partition into batches each step. */
+  interactions: Interactions;
+  /** interactions=batch: batch size p (p = 2 with noise=kac: exact random pairs). */
+  batch: number;
 }
 
 interface Base<K extends keyof Params> {
@@ -117,12 +123,21 @@ export type ParamDef =
   | NumDef<'lambda'> | NumDef<'kappa'> | NumDef<'amp'>
   | EnumDef<'model'> | EnumDef<'noise'> | EnumDef<'increments'> | EnumDef<'init'> | EnumDef<'rng'>
   | EnumDef<'kernel'> | EnumDef<'circ'> | EnumDef<'sign'>
-  | ListDef<'temp'> | BoolDef<'normalize'>;
+  | ListDef<'temp'> | BoolDef<'normalize'>
+  | EnumDef<'interactions'> | IntDef<'batch'>;
 
 /** Largest N of one replica: particle indices are packed in 16 bits of the RNG's pair word. */
 export const MAX_N = 65536;
 /** Largest total particle count n · replicas (GPU buffers and dispatch sizes). */
 export const MAX_TOTAL = 1 << 20;
+/**
+ * Largest n · replicas with interactions=batch (models.md §1.5: O(N·p) per step). Batch keys pack
+ * a particle index in 22 bits (randomBatch.ts), so this also bounds N of one replica.
+ */
+export const MAX_BATCH_TOTAL = 1 << 22;
+/** Batch sizes p of interactions=batch (models.md §1.5). */
+export const MIN_BATCH = 2;
+export const MAX_BATCH = 64;
 
 export const PARAM_DEFS: readonly ParamDef[] = [
   { key: 'model', kind: 'enum', label: 'Model', default: 'landau', options: ['landau', 'first-order', 'torus'],
@@ -134,8 +149,8 @@ export const PARAM_DEFS: readonly ParamDef[] = [
     } },
   { key: 'd', kind: 'int', label: 'Dimension d', default: 3, min: 2, max: 3,
     help: 'Dimension, 2 or 3: of velocities (landau) or positions (first-order, torus).' },
-  { key: 'n', kind: 'int', label: 'Particles N', default: 4096, min: 2, max: MAX_N,
-    help: 'Particles per replica; each step costs N² pair interactions.' },
+  { key: 'n', kind: 'int', label: 'Particles N', default: 4096, min: 2, max: MAX_BATCH_TOTAL,
+    help: `Particles per replica; each step costs N² pair interactions (interactions=all: N ≤ ${MAX_N}, N·R ≤ ${MAX_TOTAL}; interactions=batch: N·p, N·R ≤ ${MAX_BATCH_TOTAL}).` },
   { key: 'replicas', kind: 'int', label: 'Replicas R', default: 1, min: 1, max: 4096,
     help: 'Independent systems of N particles run side by side (ensemble statistics).' },
   { key: 'dt', kind: 'number', label: 'Time step dt', default: 0.002, min: 0, max: 1, minExclusive: true,
@@ -186,6 +201,14 @@ export const PARAM_DEFS: readonly ParamDef[] = [
     help: 'Recentre each replica to zero mean and rescale to the law’s exact energy (1/N)Σ|V|² (first-order: (1/N)Σ|X|²).' },
   { key: 'rng', kind: 'enum', label: 'Generator', default: 'pcg4d', options: ['pcg4d', 'philox'],
     help: 'Counter-based generator: pcg4d (fast) or Philox4x32-10 (reference quality).' },
+  { key: 'interactions', kind: 'enum', label: 'Interactions', default: 'all', options: ['all', 'batch'],
+    help: 'landau: which pairs interact in a step (models.md §1.5).',
+    optionHelp: {
+      all: 'every pair of the replica: N² pair interactions per step',
+      batch: 'a fresh uniformly random partition of each replica into batches of p each step; sums (1/N)Σ_j → w Σ_(j in batch), w = (N−1)/(N(s−1)) for a batch of s particles (the N mod p leftover particles join the last batch): N·p work per step, O(dt) weak error uniform in N. With noise=kac and p = 2: exact random pairs (pair mean and |z| fixed, z/|z| a spherical Brownian motion)',
+    } },
+  { key: 'batch', kind: 'int', label: 'Batch size p', default: 2, min: MIN_BATCH, max: MAX_BATCH,
+    help: 'interactions=batch: particles per batch (the last batch also takes the N mod p leftover particles).' },
   { key: 'kernel', kind: 'enum', label: 'Kernel K', default: 'biot-savart', options: ['biot-savart', 'coulomb', 'riesz', 'regular'],
     help: 'first-order: interaction kernel of models.md §3, regularised by |x|² → |x|² + ε².',
     optionHelp: {
@@ -341,8 +364,70 @@ export function validateParams(p: Params): ParamError[] {
   if (p.model === 'first-order' && p.kernel === 'biot-savart' && p.d !== 2) {
     errors.push({ key: 'kernel', message: `kernel: biot-savart is two-dimensional (needs d = 2, got d = ${p.d}); with d = 3 use one of coulomb, riesz, regular` });
   }
-  if (p.n * p.replicas > MAX_TOTAL) {
-    errors.push({ key: 'replicas', message: `replicas: n · replicas must be ≤ ${MAX_TOTAL} (got ${p.n} · ${p.replicas})` });
+  errors.push(...interactionErrors(p));
+  return errors;
+}
+
+/**
+ * The size rules of models.md §1.5 (interactions): all pairs keep N ≤ MAX_N and N·R ≤ MAX_TOTAL;
+ * random batches allow N·R ≤ MAX_BATCH_TOTAL, for the Landau systems nanbu, fgm and kac.
+ */
+function interactionErrors(p: Params): ParamError[] {
+  const errors: ParamError[] = [];
+  if (p.interactions === 'batch') {
+    if (p.model !== 'landau') {
+      errors.push({ key: 'interactions', message: `interactions: batch is implemented for model=landau (models.md §1.5); model=${p.model} runs all pairs (interactions=all)` });
+    } else if (!['nanbu', 'fgm', 'kac'].includes(p.noise)) {
+      errors.push({ key: 'interactions', message: `interactions: batch runs noise=nanbu, fgm or kac (got noise=${p.noise}); use interactions=all for it` });
+    } else if ((p as { increments?: string }).increments === 'two-point') {
+      errors.push({ key: 'interactions', message: 'interactions: batch draws Gaussian increments; use increments=gaussian with it' });
+    }
+    if (p.batch > p.n) errors.push({ key: 'batch', message: `batch: must be ≤ n (got batch=${p.batch}, n=${p.n})` });
+    if (p.n * p.replicas > MAX_BATCH_TOTAL) {
+      errors.push({ key: 'replicas', message: `replicas: n · replicas must be ≤ ${MAX_BATCH_TOTAL} with interactions=batch (got ${p.n} · ${p.replicas})` });
+    }
+    return errors;
+  }
+  if (p.n > MAX_N) {
+    errors.push({ key: 'n', message: `n: must be ≤ ${MAX_N} with interactions=all (got ${p.n}); interactions=batch allows n · replicas ≤ ${MAX_BATCH_TOTAL}` });
+  } else if (p.n * p.replicas > MAX_TOTAL) {
+    errors.push({ key: 'replicas', message: `replicas: n · replicas must be ≤ ${MAX_TOTAL} (got ${p.n} · ${p.replicas}); interactions=batch allows ${MAX_BATCH_TOTAL}` });
+  }
+  return errors;
+}
+
+/** Largest n · replicas for this parameter set (MAX_TOTAL, or MAX_BATCH_TOTAL with interactions=batch). */
+export function maxTotal(p: Pick<Params, 'interactions'>): number {
+  return p.interactions === 'batch' ? MAX_BATCH_TOTAL : MAX_TOTAL;
+}
+
+/**
+ * Adapter limits a run must fit (GPUSupportedLimits fields), checked before any buffer is made:
+ * a link over them is refused with a message naming the limit, never a validation error.
+ * `particleBufferBytes` = 16 · N · R (two such buffers, vec4f); `dispatchColumns` = workgroups
+ * along x of one step.
+ */
+export interface AdapterLimits {
+  maxStorageBufferBindingSize: number;
+  maxBufferSize: number;
+  maxComputeWorkgroupsPerDimension: number;
+}
+
+/** Errors (key 'n') for a run whose particle buffers or step grid exceed the adapter's limits. */
+export function adapterLimitErrors(p: Params, limits: AdapterLimits, dispatchColumns?: number): ParamError[] {
+  const errors: ParamError[] = [];
+  const bytes = 16 * p.n * p.replicas;
+  const at = `N · R = ${p.n} · ${p.replicas} needs ${bytes} bytes per particle buffer`;
+  if (bytes > limits.maxStorageBufferBindingSize) {
+    errors.push({ key: 'n', message: `n: ${at}, over this adapter's maxStorageBufferBindingSize = ${limits.maxStorageBufferBindingSize}; use at most ${Math.floor(limits.maxStorageBufferBindingSize / 16)} particles in all` });
+  } else if (bytes > limits.maxBufferSize) {
+    errors.push({ key: 'n', message: `n: ${at}, over this adapter's maxBufferSize = ${limits.maxBufferSize}` });
+  }
+  if (p.replicas > limits.maxComputeWorkgroupsPerDimension) {
+    errors.push({ key: 'replicas', message: `replicas: ${p.replicas} is over this adapter's maxComputeWorkgroupsPerDimension = ${limits.maxComputeWorkgroupsPerDimension}` });
+  }
+  if (dispatchColumns !== undefined && dispatchColumns > limits.maxComputeWorkgroupsPerDimension) {
+    errors.push({ key: 'n', message: `n: a step needs ${dispatchColumns} workgroups per replica, over this adapter's maxComputeWorkgroupsPerDimension = ${limits.maxComputeWorkgroupsPerDimension}` });
   }
   return errors;
 }
@@ -402,6 +487,8 @@ export function relevantKeys(p: Params): (keyof Params)[] {
       keys.push('normalize');
       break;
     case 'first-order':
+      keys.push('interactions');
+      if (p.interactions === 'batch') keys.push('batch');
       keys.push('kernel', p.kernel === 'biot-savart' ? 'circ' : 'sign', 'chi');
       if (p.kernel === 'riesz') keys.push('s');
       if (isSingularKernel(p.kernel)) keys.push('eps');
@@ -490,7 +577,10 @@ export function parseQuery(query: string | URLSearchParams, base: Params = defau
       if (e.key === 'init') params.init = INIT_OPTIONS[params.model][0];
       if (e.key === 'eps') params.eps = paramDef('eps').default;
       if (e.key === 'kernel') params.d = 2;
-      if (e.key === 'replicas') params.replicas = Math.max(1, Math.floor(MAX_TOTAL / params.n));
+      if (e.key === 'replicas') params.replicas = Math.max(1, Math.floor(maxTotal(params) / params.n));
+      if (e.key === 'n') params.n = Math.min(params.n, MAX_N);
+      if (e.key === 'interactions') params.interactions = 'all';
+      if (e.key === 'batch') params.batch = Math.min(params.batch, params.n);
       if (e.key === 'temp') params.temp = params.init === 'aniso' ? Array(params.d).fill(params.temp[0] ?? 1) : [params.temp[0] ?? 1];
     }
   }
@@ -503,7 +593,12 @@ export const LINK_VERSION = 1;
 export function toQuery(p: Params): string {
   const sp = new URLSearchParams();
   sp.set('v', String(LINK_VERSION));
-  for (const key of relevantKeys(p)) sp.set(key, formatValue(paramDef(key), p[key]));
+  for (const key of relevantKeys(p)) {
+    // interactions came after v=1: at its default (all pairs) it is left out, so every existing
+    // link stays the same text; the control is still shown (relevantKeys).
+    if (key === 'interactions' && p.interactions === 'all') continue;
+    sp.set(key, formatValue(paramDef(key), p[key]));
+  }
   return sp.toString();
 }
 

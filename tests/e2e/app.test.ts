@@ -155,7 +155,7 @@ describe('the visualiser', () => {
     const box = page.getByTestId('link-messages');
     await box.waitFor();
     const text = (await box.textContent())!;
-    expect(text).toMatch(/n: got "abc", expected an integer in \[2, 65536\]/);
+    expect(text).toMatch(/n: got "abc", expected an integer in \[2, 4194304\]/);
     expect(text).toMatch(/gamma: got "7", expected a number in \[-3, 1\]/);
     expect(text).toContain('"bogus": not a parameter');
     expect(text).toMatch(/seed: got/);

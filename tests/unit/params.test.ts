@@ -22,8 +22,8 @@ describe('parameter schema', () => {
 
   it.each([
     ['d=4', 'd', 'an integer in [2, 3]'],
-    ['n=1', 'n', 'an integer in [2, 65536]'],
-    ['n=12.5', 'n', 'an integer in [2, 65536]'],
+    ['n=1', 'n', 'an integer in [2, 4194304]'],
+    ['n=12.5', 'n', 'an integer in [2, 4194304]'],
     ['dt=0', 'dt', 'a number in (0, 1]'],
     ['dt=abc', 'dt', 'a number in (0, 1]'],
     ['gamma=-3.5', 'gamma', 'a number in [-3, 1]'],
