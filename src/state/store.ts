@@ -11,7 +11,7 @@
  *   the sweep a few times per second (never per frame).
  *
  * Per-frame data (particles, histograms, curves) never goes through this store: the frame loop
- * (engine/loop.ts) hands it straight to the views.
+ * (app/simulationLoop.ts) hands it straight to the views.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
@@ -58,12 +58,15 @@ export interface EngineInfo {
 }
 
 export interface RunStats {
+  /** Time and step of the last step whose GPU work has finished (not merely submitted). */
   t: number;
   step: number;
   stepsPerSecond: number;
   pairsPerSecond: number;
   /** NaN/Inf velocity components at the last moments readback. */
   nonFinite: number;
+  /** Plain words when one step takes long on this adapter ("≈ 12 s per step at N·R = 2²⁰ …"), else null. */
+  slowStep?: string | null;
 }
 
 export interface RunSlice {
@@ -98,6 +101,12 @@ export interface ViewSlice {
    * hint to the presets until dismissed or another run is chosen.
    */
   firstOpen: boolean;
+  /**
+   * Curves export: one row per this much simulation time (exportSchema.ts rowsAtInterval), or
+   * null for every recorded row.
+   */
+  exportEveryT: number | null;
+  setExportEveryT(dt: number | null): void;
   setPointSize(px: number): void;
   setReplica(r: number): void;
   setHighContrast(on: boolean): void;
@@ -169,7 +178,11 @@ export interface DiagnosticsSlice {
 export type AppState = ParamsSlice & RunSlice & ViewSlice & DiagnosticsSlice;
 export type AppStore = StoreApi<AppState>;
 
-export const STEPS_PER_FRAME_MAX = 256;
+/**
+ * Largest "steps / frame" cap: one paced submission holds at most this many steps
+ * (engine/webgpuBackend.ts STEPS_PER_SUBMIT, one uniform slot each).
+ */
+export const STEPS_PER_FRAME_MAX = 64;
 export const POINT_SIZE_RANGE = [1, 12] as const;
 
 const emptyStats: RunStats = { t: 0, step: 0, stepsPerSecond: 0, pairsPerSecond: 0, nonFinite: 0 };
@@ -237,6 +250,8 @@ function viewSlice(set: Set, initial: { highContrast: boolean; firstOpen: boolea
     replica: 0,
     highContrast: initial.highContrast,
     firstOpen: initial.firstOpen,
+    exportEveryT: null,
+    setExportEveryT: (dt) => set({ exportEveryT: dt !== null && Number.isFinite(dt) && dt > 0 ? dt : null }),
     setPointSize: (px) => set({ pointSize: Math.max(POINT_SIZE_RANGE[0], Math.min(POINT_SIZE_RANGE[1], px)) }),
     setReplica: (r) => set({ replica: Math.max(0, Math.floor(r)) }),
     setHighContrast: (on) => set({ highContrast: on }),

@@ -3,8 +3,8 @@
  * equation, the status line, messages and the views. The URL always holds the current run.
  *
  * Layout (issue 14): above 1100 px a sidebar and the views; at or below it one column (header,
- * run bar, views, then the parameters), presets in a menu. Projector mode (hc=1) keeps the header
- * to one line at any width, presets in the menu.
+ * run bar, views, then the parameters). The presets are a bar of buttons from 1500 px up, else a
+ * menu; projector mode (hc=1) keeps the header to one line at any width, presets in the menu.
  *
  * Keyboard: space play/pause, → single step, r reset, whatever has focus except a field that
  * takes typing or its own keys (text inputs, selects, sliders, checkboxes); Enter still activates
@@ -114,12 +114,14 @@ function skipToRunControls(e: MouseEvent<HTMLAnchorElement>): void {
 
 function Shell() {
   const narrow = useMediaQuery(NARROW_QUERY);
+  // The presets' button bar takes three or more rows below ~1500 px: a menu there keeps the header one line.
+  const roomForBar = useMediaQuery('(min-width: 1500px)');
   const projector = useAppState((s) => s.highContrast);
   // Keyed children: switching layouts moves the panels, it never remounts the views (the loop).
   const header = (
     <header key="header" className="app-header">
       <h1>Mean-Field Lab <span className="muted subtitle">— mean-field particle systems, live</span></h1>
-      <PresetBar menu={narrow || projector} />
+      <PresetBar menu={narrow || projector || !roomForBar} />
       <ProjectorToggle />
     </header>
   );

@@ -6,7 +6,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { CLASSROOM_PRESETS } from '../state/presets';
 import { POINT_SIZE_RANGE, STEPS_PER_FRAME_MAX, currentQuery } from '../state/store';
 import { withProjector } from '../state/urlCodec';
-import { getActiveLoop } from './debugHooks';
+import { getActiveLoop } from '../app/debugHooks';
 import { canvasToBlob, downloadBlob, downloadText } from './download';
 import { useAppState, useAppStore } from './storeContext';
 
@@ -38,12 +38,12 @@ export function RunControls() {
       </button>
       <button type="button" data-action="step" disabled={stopped || sweeping} onClick={() => store.getState().stepOnce()} title="Single step (→)">Step ▸</button>
       <button type="button" data-action="reset" onClick={() => store.getState().reset()} title="Reset to step 0 with the same parameters and seed (r)">↺ Reset</button>
-      <label htmlFor={id} className="inline-label" title="Steps per animation frame on the GPU (the CPU engine takes as many as fit in its frame budget, up to this)">Steps / frame</label>
+      <label htmlFor={id} className="inline-label" title="A cap, not a promise: at most this many steps per animation frame. The pacing keeps each GPU submission near 50 ms and takes fewer steps (or a slice of one) when steps are slow; the CPU engine takes as many as fit in its frame budget, up to this.">Max steps / frame</label>
       <input id={id} className="num small" type="text" inputMode="numeric" value={draft} aria-invalid={err !== null}
         aria-describedby={`${id}-help`}
         onChange={(e) => setDraft(e.target.value)} onBlur={() => commitSpf(draft)}
         onKeyDown={(e) => { if (e.key === 'Enter') commitSpf(draft); }} />
-      <span id={`${id}-help`} className="sr-only">Steps taken per animation frame, 1 to {STEPS_PER_FRAME_MAX}. Keyboard: space play/pause, right arrow single step, r reset.</span>
+      <span id={`${id}-help`} className="sr-only">A cap on the steps per animation frame, 1 to {STEPS_PER_FRAME_MAX}; the pacing takes fewer when steps are slow. Keyboard: space play/pause, right arrow single step, r reset.</span>
       {err ? <p className="error" role="alert">{err}</p> : null}
     </div>
   );
@@ -111,7 +111,9 @@ export function PresetBar({ menu = false }: { menu?: boolean }) {
           <summary data-testid="preset-menu">☰ Presets{activeName ? <span className="muted preset-current">: {activeName}</span> : null}</summary>
           <div className="preset-menu-panel">
             <PresetList onPick={() => {
+              // Close the menu and keep focus on its summary (the picked button is hidden now).
               if (details.current) details.current.open = false;
+              details.current?.querySelector('summary')?.focus();
             }} />
           </div>
         </details>
@@ -217,6 +219,7 @@ export function ShareAndExport() {
       </div>
       <div className="exports" role="group" aria-label="Export">
         <span className="group-label">Export:</span>
+        <ExportInterval />
         <button type="button" disabled={busy} onClick={() => void exportText('curves-csv')}>Curves CSV</button>
         <button type="button" disabled={busy} onClick={() => void exportText('curves-json')}>Curves JSON</button>
         <button type="button" disabled={busy} onClick={() => void exportText('particles-json')}>Particles JSON</button>
@@ -224,6 +227,39 @@ export function ShareAndExport() {
         <button type="button" disabled={busy} onClick={() => void exportPng()}>PNG of the views</button>
       </div>
     </div>
+  );
+}
+
+/** The curves export's row interval in simulation time (empty: every recorded row). */
+function ExportInterval() {
+  const store = useAppStore();
+  const every = useAppState((s) => s.exportEveryT);
+  const [draft, setDraft] = useState(every === null ? '' : String(every));
+  const [err, setErr] = useState<string | null>(null);
+  const id = useId();
+  useEffect(() => setDraft(every === null ? '' : String(every)), [every]);
+  const commit = (raw: string) => {
+    const t = raw.trim();
+    if (t === '') {
+      setErr(null);
+      store.getState().setExportEveryT(null);
+      return;
+    }
+    const x = Number(t);
+    if (!Number.isFinite(x) || x <= 0) {
+      setErr(`curves interval: got "${t.slice(0, 20)}", expected a time > 0 or empty for every recorded row — not applied`);
+      return;
+    }
+    setErr(null);
+    store.getState().setExportEveryT(x);
+  };
+  return (
+    <span className="export-interval">
+      <label htmlFor={id} title="Curves CSV/JSON: one row per this much simulation time t; empty: every recorded row">curves every Δt =</label>
+      <input id={id} className="num small" type="text" inputMode="decimal" value={draft} placeholder="all" data-testid="export-every-t" aria-invalid={err !== null}
+        onChange={(e) => setDraft(e.target.value)} onBlur={() => commit(draft)} onKeyDown={(e) => { if (e.key === 'Enter') commit(draft); }} />
+      {err ? <span className="error" role="alert">{err}</span> : null}
+    </span>
   );
 }
 
@@ -243,7 +279,7 @@ export function StatusLine() {
   return (
     <div className="status-line" role="status" aria-live="off" data-testid="status-line">
       <span><b>t</b> = <span data-testid="status-t">{stats.t.toFixed(4)}</span></span>
-      <span><b>step</b> <span data-testid="status-step">{stats.step}</span></span>
+      <span title="Steps whose GPU work has finished"><b>step</b> <span data-testid="status-step">{stats.step}</span></span>
       <span><abbr title="N: particles in each system (each step costs N² pair interactions)"><b>N</b></abbr> = {engine?.n ?? params.n}</span>
       <span><abbr title="R: replicas, independent copies of the N-particle system run side by side; curves average over them, the chaos panel compares them" data-testid="status-replicas"><b>R</b></abbr> = {engine?.replicas ?? params.replicas}</span>
       <span>{playing ? `${stats.stepsPerSecond.toFixed(0)} steps/s` : 'paused'}</span>
@@ -252,6 +288,7 @@ export function StatusLine() {
         {engine ? `${engine.kind === 'webgpu' ? 'WebGPU' : 'CPU engine'}: ${engine.adapter}` : 'starting…'}
       </span>
       <span className={error || stats.nonFinite > 0 ? 'bad' : 'ok'}>NaN/Inf: {stats.nonFinite > 0 || error ? 'detected — stopped' : 'none'}</span>
+      {stats.slowStep ? <span className="fallback" data-testid="status-slow">{stats.slowStep}; the GPU works in slices of ≈ 50 ms, so Pause and Reset act at once</span> : null}
       {engine?.capNote ? <span className="fallback">{engine.capNote}</span> : null}
     </div>
   );

@@ -278,15 +278,18 @@ export class TimeSeries {
     return { ...cols(this.main, ''), ...entropy, ...(companionLabel && this.companion.t.length ? cols(this.companion, `${companionLabel}_`) : {}) };
   }
 
-  /** CSV with a comment header (the share link and the units). Empty cells for NaN. */
-  toCsv(header: string[], companionLabel: string | null): string {
+  /**
+   * CSV with a comment header (the share link and the units). Empty cells for NaN. `rows`: the
+   * row indices to write (exportSchema.ts rowsAtInterval); all rows when absent.
+   */
+  toCsv(header: string[], companionLabel: string | null, rows?: readonly number[]): string {
     const cols = this.columns(companionLabel);
     const names = Object.keys(cols);
-    const rows = Math.max(...names.map((n) => cols[n].length));
+    const count = Math.max(...names.map((n) => cols[n].length));
     const fmt = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '' : String(x));
     const lines = header.map((h) => `# ${h}`);
     lines.push(names.join(','));
-    for (let k = 0; k < rows; k++) lines.push(names.map((n) => fmt(cols[n][k])).join(','));
+    for (const k of rows ?? Array.from({ length: count }, (_, i) => i)) lines.push(names.map((n) => fmt(cols[n][k])).join(','));
     return `${lines.join('\n')}\n`;
   }
 }
