@@ -160,10 +160,10 @@ export class DensityHeatmap {
       ctx.fillText((f * maxDensity).toPrecision(2), bx + bw + 4, y);
     }
     ctx.save();
-    ctx.translate(bx + bw + 4, y0 + side + 22);
+    ctx.translate(bx + bw + 4, y0 + side + (light ? 26 : 22));
     ctx.textBaseline = 'top';
     ctx.fillText('density (√ scale)', -bw - 30, 0);
-    ctx.fillText(`${bins}×${bins} cells`, -bw - 30, 13);
+    ctx.fillText(`${bins}×${bins} cells`, -bw - 30, light ? 18 : 13);
     ctx.restore();
   }
 

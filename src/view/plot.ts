@@ -97,7 +97,10 @@ export function drawSwatch(ctx: CanvasRenderingContext2D, x: number, y: number, 
  */
 export function styleLegendMarkers(plot: uPlot): void {
   const rows = plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
-  rows.forEach((row, i) => {
+  // Without a live legend uPlot leaves out the x series' row: align rows to series from the end.
+  const offset = plot.series.length - rows.length;
+  rows.forEach((row, r) => {
+    const i = r + offset;
     const s = plot.series[i];
     const marker = row.querySelector<HTMLElement>('.u-marker');
     if (!s || !marker || i === 0) return;

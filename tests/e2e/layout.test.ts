@@ -127,6 +127,16 @@ describe('layout, projector mode and keyboard (issue 14)', () => {
         expect(c.inside, vp.name).toBe(true);
         expect(c.w, vp.name).toBeGreaterThanOrEqual(200);
       }
+      // Legends: no colour twice in a chart; dashed/dotted lines show their pattern in the swatch.
+      const legends = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.curve-chart, .entropy-chart')].map((box) => [...box.querySelectorAll<HTMLElement>('.u-legend .u-series')]
+        .filter((row) => row.style.display !== 'none')
+        .map((row) => ({ colour: row.querySelector<HTMLElement>('.u-marker')?.dataset.colour ?? '', dash: row.querySelector<HTMLElement>('.u-marker')?.dataset.dash ?? '', label: row.textContent?.trim() ?? '' }))));
+      for (const rows of legends) {
+        const colours = rows.map((r) => r.colour.toLowerCase());
+        expect(new Set(colours).size, `${vp.name}: ${rows.map((r) => `${r.label}=${r.colour}`).join(', ')}`).toBe(colours.length);
+        for (const r of rows) expect(r.colour, r.label).not.toBe('');
+      }
+      expect(legends.flat().some((r) => r.dash !== 'solid'), vp.name).toBe(true);
       if (vp.name === 'phone') expect(await smallTargets(page)).toEqual([]);
       if (vp.width <= 1100) {
         // Presets collapse into the menu on small screens.
