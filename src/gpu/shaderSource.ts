@@ -15,6 +15,7 @@ import pairTileWgsl from '../../shaders/pair_tile.wgsl?raw';
 import stepSliceWgsl from '../../shaders/step_slice.wgsl?raw';
 import knnWgsl from '../../shaders/knn.wgsl?raw';
 import kdeScoreWgsl from '../../shaders/kde_score.wgsl?raw';
+import batchStepWgsl from '../../shaders/batch_step.wgsl?raw';
 import { NeighbourParamsLayout, StepParamsLayout, wgslStruct } from './layout';
 
 const stepParams = wgslStruct(StepParamsLayout);
@@ -25,6 +26,8 @@ export const shaderSources = {
   /** First-order systems (models.md §3) and the torus (§2). */
   firstOrderStep: [stepParams, rngWgsl, firstOrderKernelWgsl, pairTileWgsl, stepSliceWgsl, firstOrderStepWgsl].join('\n'),
   torusStep: [stepParams, rngWgsl, choleskyWgsl, pairTileWgsl, stepSliceWgsl, torusStepWgsl].join('\n'),
+  /** Random batches (models.md §1.5); batchStep.ts prepends MAX_SLOTS. */
+  batchStep: [stepParams, rngWgsl, choleskyWgsl, stepSliceWgsl, batchStepWgsl].join('\n'),
   moments: [stepParams, momentsWgsl].join('\n'),
   rngStream: [rngWgsl, rngStreamWgsl].join('\n'),
   /** Entropy diagnostics (models.md §4): k-NN distances and KDE score sums. */

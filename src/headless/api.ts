@@ -6,6 +6,8 @@
 import { acquireGpu, describeAdapter, type GpuContext } from '../gpu/device';
 import { gpuRngStream } from '../gpu/passes/rngStream';
 import { NeighbourStatistics } from '../gpu/neighbourStatistics';
+import { BatchStepPass } from '../gpu/passes/batchStep';
+import { UniformRing } from '../gpu/uniformRing';
 import { WebGpuBackend } from '../engine/webgpuBackend';
 import type { PairBlock } from '../gpu/passes/landauStep';
 import { runCheckpoints, type RunOptions, type RunResult } from '../engine/runner';
@@ -210,3 +212,47 @@ export const headlessApi = {
 };
 
 export type HeadlessApi = typeof headlessApi;
+  /**
+   * interactions=batch (models.md §1.5): the GPU's random partition of every replica at `step`,
+   * [replica][position] = particle index (BatchStepPass.encodePartitionOrder, on its own buffers).
+   */
+  async batchPartition(query: string, step: number): Promise<number[][]> {
+    const { device } = await gpu();
+    const p = paramsOf(query);
+    const size = p.n * p.replicas * 16;
+    const mk = (k: number) => device.createBuffer({ label: `headless.partition${k}`, size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    const buffers = [mk(0), mk(1)] as const;
+    const ring = new UniformRing(device, 1);
+    const staging = device.createBuffer({ label: 'headless.partitionStaging', size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    try {
+      const pass = await BatchStepPass.create(device, p, buffers, ring);
+      ring.write([{ n: p.n, replicas: p.replicas, step, seed: p.seed, dt: p.dt, gamma: p.gamma, eps2: p.eps * p.eps, invN: 1 / p.n, groupBase: 0, replicaBase: 0 }]);
+      const e = device.createCommandEncoder({ label: 'headless.partitionEncoder' });
+      const cp = e.beginComputePass({ label: 'headless.partitionPass' });
+      pass.encodePartitionOrder(cp, 0, 0);
+      cp.end();
+      e.copyBufferToBuffer(buffers[1], 0, staging, 0, size);
+      device.queue.submit([e.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const raw = new Float32Array(staging.getMappedRange().slice(0));
+      return Array.from({ length: p.replicas }, (_, r) => Array.from({ length: p.n }, (_, q) => raw[(r * p.n + q) * 4]));
+    } finally {
+      staging.destroy();
+      buffers.forEach((b) => b.destroy());
+      ring.destroy();
+    }
+  },
+
+  /** `count` steps from `startStep` on given particles (vec4 flat), returning the state after each step. */
+  async stepsEach(query: string, particles: number[], startStep: number, count: number): Promise<number[][]> {
+    return withBackend(query, particles, async (b) => {
+      b.skipTo(startStep);
+      const states: number[][] = [];
+      for (let k = 0; k < count; k++) {
+        b.step(1);
+        states.push(Array.from(await b.readParticles()));
+      }
+      return states;
+    });
+  },
+

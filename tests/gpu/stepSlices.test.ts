@@ -43,6 +43,14 @@ describe('sliced steps are bit-identical to whole steps', () => {
   it('Landau kac with two-point increments, d = 2, budgets 2, 1', async () => {
     await check({ ...defaultParams(), d: 2, gamma: -1, eps: 0.1, noise: 'kac', increments: 'two-point', n: 300, replicas: 3, dt: 0.002, seed: 9 }, [2, 1]);
   });
+  // interactions=batch (models.md §1.5, batch_step.wgsl): one invocation per batch; N = 701, p = 2:
+  // 350 batches (the last of 3) = 3 workgroups of 128 per replica, R = 3: a 3 × 3 grid.
+  it.each([
+    ['kac exact pairs, d = 3', { noise: 'kac', batch: 2, n: 701 }],
+    ['nanbu, p = 2, d = 3', { noise: 'nanbu', batch: 2, n: 700 }],
+  ] as const)('random batches, %s, budgets 1, 2, 4', async (_name, over) => {
+    await check({ ...defaultParams(), d: 3, gamma: -3, eps: 0.1, interactions: 'batch', replicas: 3, dt: 0.002, seed: 9, ...over }, [1, 2, 4]);
+  });
   it('torus, d = 2, budgets 2, 3', async () => {
     await check({ ...defaultParams(), model: 'torus', init: 'wrapped-gaussian', d: 2, n: 300, replicas: 3, dt: 0.001, seed: 7 } as Params, [2, 3]);
   });

@@ -122,7 +122,7 @@ function anisotropy(v: Float64Array, n: number, r: number): number {
  */
 function anisotropySlope(p: Params, steps: number, opts: BatchOptions = {}): { rho: number; se: number } {
   const { n, replicas: R, d } = p;
-  let v = new Float64Array(n * R * 4);
+  let v: Float64Array = new Float64Array(n * R * 4);
   // One fixed anisotropic state with zero momentum (the law needs Σv = 0), the same in every replica.
   for (let r = 0; r < R; r++) {
     for (let i = 0; i < n; i++) {
@@ -132,7 +132,7 @@ function anisotropySlope(p: Params, steps: number, opts: BatchOptions = {}): { r
       if (d === 3) v[o + 2] = 0.2 * ((i % 2) - 0.5);
     }
   }
-  let out = new Float64Array(v.length);
+  let out: Float64Array = new Float64Array(v.length);
   const xs = new Float64Array(R), ys = new Float64Array(R);
   for (let k = 0; k < steps; k++) {
     batchStepF64(v, out, p as BatchInput, k, opts);
@@ -213,7 +213,7 @@ describe('exact random pairs (kac, p = 2)', () => {
  */
 function spreadAndEnergy(p: Params, steps: number, opts: BatchOptions = {}): { spread: number; spreadSe: number; predicted: number; energyResidual: number; energySe: number; momentumDrift: number } {
   const { n, replicas: R, d, dt, batch } = p;
-  let v = randomParticles(n, R, d, 77);
+  let v: Float64Array = randomParticles(n, R, d, 77);
   // Recentre each replica (V̄_0 = 0); E_0 ≈ d.
   for (let r = 0; r < R; r++) {
     for (let c = 0; c < d; c++) {
@@ -223,7 +223,7 @@ function spreadAndEnergy(p: Params, steps: number, opts: BatchOptions = {}): { s
     }
   }
   const v0 = v.slice();
-  let out = new Float64Array(v.length);
+  let out: Float64Array = new Float64Array(v.length);
   const mean = (u: Float64Array, r: number) => {
     const m = [0, 0, 0];
     for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) m[c] += u[(r * n + i) * 4 + c] / n;

@@ -1,6 +1,7 @@
 /** The model picks the step pass: Landau (models.md §1), first-order systems (§3), torus (§2). */
 import type { Params } from '../../physics/params';
 import type { UniformRing } from '../uniformRing';
+import { BatchStepPass } from './batchStep';
 import { FirstOrderStepPass } from './firstOrderStep';
 import { LandauStepPass, type PairBlock } from './landauStep';
 import type { StepPass } from './pairStepPass';
@@ -17,6 +18,8 @@ export interface StepPassOptions {
 export function createStepPass(device: GPUDevice, params: Readonly<Params>, particles: readonly [GPUBuffer, GPUBuffer], ring: UniformRing, opts: StepPassOptions = {}): Promise<StepPass> {
   switch (params.model) {
     case 'landau':
+      // models.md §1.5: one invocation per random batch instead of the N² pair sweep.
+      if (params.interactions === 'batch') return BatchStepPass.create(device, params, particles, ring);
       return LandauStepPass.create(device, { ...params, ...opts }, particles, ring);
     case 'first-order':
       return FirstOrderStepPass.create(device, params, particles, ring);
