@@ -8,10 +8,10 @@ import 'katex/dist/katex.min.css';
 import './ui/app.css';
 import { createAppStore, currentQuery, type AppStore } from './state/store';
 import { App } from './ui/App';
-import { getActiveLoop } from './ui/debugHooks';
+import { getActiveLoop } from './app/debugHooks';
 import { canvasToBlob } from './ui/download';
 import { CLASSROOM_PRESETS } from './state/presets';
-import { liveBuffers } from './engine/loop';
+import { liveBuffers } from './app/gpuSession';
 
 const store: AppStore = createAppStore(window.location.search);
 const container = document.getElementById('root')!;

@@ -10,6 +10,8 @@ export interface SubmitTiming {
   /** Milliseconds the submission took: GPU time from timestamps, or wall time to completion. */
   ms: number;
   source: 'timestamps' | 'wall';
+  /** With timestamps: the wall time from submit to completion too (ms). */
+  wallMs?: number;
 }
 
 export class SubmitTimer {
@@ -62,8 +64,8 @@ export class SubmitTimer {
       const [t0, t1] = new BigUint64Array(staging.getMappedRange());
       const wall = performance.now() - start;
       // Some implementations return 0 or unordered values for passes they could not time.
-      const ms = t1 > t0 ? Number(t1 - t0) / 1e6 : wall;
-      return { ms, source: t1 > t0 ? 'timestamps' : 'wall' };
+      if (!(t1 > t0)) return { ms: wall, source: 'wall' };
+      return { ms: Number(t1 - t0) / 1e6, source: 'timestamps', wallMs: wall };
     } finally {
       staging.destroy();
     }

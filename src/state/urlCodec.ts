@@ -75,7 +75,7 @@ export function decodeLink(search: string): DecodedLink {
   }
   for (const f of APP_FIELDS) sp.delete(f);
   const { params, errors, unknown } = parseQuery(sp);
-  for (const e of errors) messages.push(`${quoteField(e.message, 200)} — kept ${e.key === 'v' ? 'reading it as the current version' : 'the default'}`);
+  for (const e of errors) messages.push(`${quoteField(e.message, 200)} — ${e.key === 'v' ? 'kept reading it as the current version' : e.fixed ?? 'kept the default'}`);
   for (const u of unknown) messages.push(`"${quoteField(u)}": not a parameter of this app; ignored`);
   if (compare === params.noise) compare = null;
   return { params, compare, highContrast, messages };

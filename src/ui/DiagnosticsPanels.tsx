@@ -12,7 +12,7 @@ import { QUANTITY_HELP, SWEEP_QUANTITIES, estimatorFor, type SweepQuantity } fro
 import type { Noise } from '../physics/params';
 import type { MeterValue } from '../state/store';
 import { SweepPlot } from '../view/sweepPlot';
-import { getActiveLoop } from './debugHooks';
+import { getActiveLoop } from '../app/debugHooks';
 import { downloadText } from './download';
 import { useAppState, useAppStore } from './storeContext';
 

@@ -9,8 +9,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterEach, expect } from 'vitest';
+import { unexpectedErrors } from './browserMessages';
 import { CHROMIUM_FLAGS, PROJECT_ROOT, chromiumPath } from '../../tools/browser';
-import type { DebugSnapshot } from '../../src/engine/loop';
+import type { DebugSnapshot } from '../../src/app/debugHooks';
 
 export const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts');
 
@@ -28,7 +30,11 @@ export function ours(labels: Record<string, number>): number {
 export interface E2eApp {
   url: string;
   browser: Browser;
-  /** Messages of page errors and console errors, per page (tests assert none). */
+  /**
+   * Page errors (uncaught errors and unhandled rejections) and console errors of every page of
+   * this app, in order. Each test fails on any that arrived during it and is not one of the
+   * browser's own harmless messages (browserMessages.ts): see the afterEach below.
+   */
   errors: string[];
   open(query: string, opts?: { noWebGpu?: boolean; viewport?: { width: number; height: number } }): Promise<Page>;
   close(): Promise<void>;
@@ -46,6 +52,7 @@ export async function startApp(): Promise<E2eApp> {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_FLAGS });
   mkdirSync(ARTIFACTS, { recursive: true });
   const errors: string[] = [];
+  apps.push(errors);
   return {
     url,
     browser,
@@ -72,6 +79,25 @@ export async function startApp(): Promise<E2eApp> {
     },
   };
 }
+
+/** The error lists of the apps this test file started, and how much of each has been checked. */
+const apps: string[][] = [];
+const checked = new WeakMap<string[], number>();
+
+/** Errors that arrived since the last check, less the browser's harmless ones. */
+export function newUnexpectedErrors(): string[] {
+  const out: string[] = [];
+  for (const errors of apps) {
+    out.push(...unexpectedErrors(errors.slice(checked.get(errors) ?? 0)));
+    checked.set(errors, errors.length);
+  }
+  return out;
+}
+
+// Every e2e test fails on a page error or console error it caused (issue 10).
+afterEach(() => {
+  expect(newUnexpectedErrors(), 'page errors or console errors during this test').toEqual([]);
+});
 
 export async function snapshot(page: Page): Promise<DebugSnapshot> {
   const s = await page.evaluate(() => window.__mfl.snapshot);

@@ -78,5 +78,9 @@ describe('particles per invocation of the Landau pair sweep (pairBlockFor)', () 
     expect(pairBlockFor(4096, 1, 'nanbu', true, 16)).toBe(2); // 16 workgroups of 2·128
     expect(pairBlockFor(1024, 1, 'nanbu', true, 16)).toBe(1);
     expect(pairBlockFor(1024, 8, 'nanbu', true, 16)).toBe(4); // replicas add workgroups
+    // One workgroup is the smallest paced submission: at most 2²³ pairs on a CPU adapter.
+    expect(pairBlockFor(16384, 16, 'nanbu', true, 2)).toBe(4);
+    expect(pairBlockFor(32768, 16, 'nanbu', true, 2)).toBe(2);
+    expect(pairBlockFor(65536, 16, 'nanbu', true, 2)).toBe(1);
   });
 });

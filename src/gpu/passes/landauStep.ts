@@ -42,10 +42,17 @@ export type PairBlock = 1 | 2 | 4;
 export function pairBlockFor(n: number, replicas: number, noise: Noise, cpuAdapter: boolean, cores = 4): PairBlock {
   if (!cpuAdapter || noise !== 'nanbu') return 1;
   for (const pb of [4, 2] as const) {
-    if (Math.ceil(n / (STEP_WORKGROUP * pb)) * replicas >= cores) return pb;
+    if (Math.ceil(n / (STEP_WORKGROUP * pb)) * replicas >= cores && STEP_WORKGROUP * pb * n <= MAX_CPU_GROUP_PAIRS) return pb;
   }
   return 1;
 }
+
+/**
+ * Most pair interactions one workgroup may do on a CPU adapter: a workgroup is the smallest unit
+ * of a paced submission (app/pacing.ts), and SwiftShader runs one on one core at ~10⁸ pairs/s,
+ * so 2²³ pairs ≈ 50–100 ms. Above N = 16384 (PB = 4) or 32768 (PB = 2) the block is reduced.
+ */
+export const MAX_CPU_GROUP_PAIRS = 1 << 23;
 
 /** Hot-path specialisation by override constant (conventions.md): γ = 0 needs no pow, γ = −3 one inverseSqrt. */
 export function gammaMode(gamma: number): number {

@@ -1,0 +1,90 @@
+/**
+ * Pacing and stepping (issue 10): one frame's share of the simulation. On WebGPU, at most one
+ * paced submission per backend is in flight (WebGpuBackend.advance with the Pacer's budget), so
+ * the queue never holds more than about one submission (≈ 50 ms) of GPU work: Pause, Reset and
+ * parameter changes take effect within that. "Steps / frame" (the store's stepsPerFrame) is a
+ * CAP on the steps of one submission; the pacing takes fewer when they are slow, and cuts a step
+ * into slices when one step alone exceeds the budget. The companion run (compare mode) follows
+ * the main run step for step. On the float64 CPU engine, as many steps as fit CPU_FRAME_BUDGET_MS.
+ */
+import { CpuBackend } from '../engine/cpuBackend';
+import { WebGpuBackend } from '../engine/webgpuBackend';
+import type { AppState } from '../state/store';
+import type { Pacer } from './pacing';
+import type { Run } from './run';
+
+/** Main-thread time the CPU engine may use per frame (ms). */
+export const CPU_FRAME_BUDGET_MS = 24;
+
+/** Whether the run should advance in this frame, and by at most how many steps. */
+function wanted(s: AppState): { single: boolean; cap: number } | null {
+  if (s.error !== null || s.sweep?.running) return null;
+  const single = !s.playing && s.pendingSteps > 0;
+  if (!s.playing && !single) return null;
+  return { single, cap: single ? 1 : s.stepsPerFrame };
+}
+
+/** Submits one paced batch of `backend` (≤ maxSteps steps); `settle` runs when the GPU finished it. */
+function submitPaced(backend: WebGpuBackend, pacer: Pacer, maxSteps: number, settle: (stepsCompleted: number, ok: boolean) => void): number {
+  const a = backend.advance(pacer.nextGroups(maxSteps), maxSteps);
+  a.done.then((timing) => {
+    // Pace on the longer of GPU time and wall time: what Pause waits for is the wall time, and
+    // on a CPU adapter sharing its cores (SwiftShader) or a GPU shared with the display, the
+    // queue can take far longer than the timestamps' GPU time.
+    pacer.record(a.groups, Math.max(timing.ms, timing.wallMs ?? 0));
+    settle(a.stepsCompleted, true);
+  }, () => settle(a.stepsCompleted, false));
+  return a.stepsCompleted;
+}
+
+/**
+ * Advances `run` for this frame. `isCurrent` tells whether the run is still the loop's (a
+ * finished submission of a replaced run changes nothing); `setState` is the store's.
+ */
+export function stepRun(run: Run, s: AppState, setState: (p: Partial<AppState>) => void, now: number, isCurrent: () => boolean): void {
+  const w = wanted(s);
+  if (!w) return;
+  const { backend, companion } = run;
+  if (backend instanceof WebGpuBackend && run.pacer) {
+    if (run.stepInFlight || run.companionInFlight) return;
+    run.stepInFlight = true;
+    const encoded = submitPaced(backend, run.pacer, w.cap, (k, ok) => {
+      run.stepInFlight = false;
+      if (!ok || !isCurrent()) return;
+      run.completedSteps += k;
+      if (k > 0) run.rate.push([performance.now(), run.completedSteps]);
+    });
+    // A single step is taken when its last slice is submitted.
+    if (w.single && encoded > 0) setState({ pendingSteps: s.pendingSteps - 1 });
+    if (companion instanceof WebGpuBackend && run.companionPacer) {
+      // Up to the main run's step (the one it is in, when it stopped inside one).
+      const need = backend.stepCount + (backend.midStep ? 1 : 0) - companion.stepCount;
+      if (need > 0) {
+        run.companionInFlight = true;
+        submitPaced(companion, run.companionPacer, need, () => {
+          run.companionInFlight = false;
+        });
+      }
+    }
+  } else if (backend instanceof CpuBackend) {
+    const k = w.single ? 1 : Math.max(1, Math.min(w.cap, Math.floor(CPU_FRAME_BUDGET_MS / Math.max(run.cpuStepMs, 1e-3))));
+    const t0 = performance.now();
+    backend.step(k);
+    companion?.step(k);
+    const elapsed = performance.now() - t0;
+    run.cpuStepMs = 0.7 * run.cpuStepMs + 0.3 * (elapsed / k);
+    run.completedSteps += k;
+    run.rate.push([now, run.completedSteps]);
+    if (w.single) setState({ pendingSteps: s.pendingSteps - 1 });
+  }
+  if (run.rate.length > 240) run.rate.splice(0, run.rate.length - 240);
+}
+
+/** Steps per second over the last ~2 s of completed submissions. */
+export function stepsPerSecond(run: Run, now: number): number {
+  const recent = run.rate.filter(([t]) => now - t < 2000);
+  if (recent.length < 2) return 0;
+  const [ta, sa] = recent[0];
+  const [tb, sb] = recent[recent.length - 1];
+  return tb > ta ? ((sb - sa) * 1000) / (tb - ta) : 0;
+}
