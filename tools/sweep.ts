@@ -1,6 +1,9 @@
 /**
  * N-sweep: `npm run sweep -- '<share-link query>' --n 64,128,256,512 --t T --replicas R
- *   --quantity Q --out sweep.json [--engine webgpu|cpu] [--noises nanbu,fgm,kac] [--reference-n M]`
+ *   --quantity Q --out sweep.json [--engine webgpu|cpu] [--noises nanbu,fgm,kac] [--reference-n M]
+ *   [--interactions all|batch] [--batch P]`
+ * --interactions batch (with --batch P, default 2) runs every point with random batches of P
+ * (models.md §1.5: O(N·P) per step, so N up to 2²² per replica); the query's own fields are the default.
  * For each N: R replicas run to elapsed time T (steps = round(T/dt)), reduced to Q with its
  * standard error; then the weighted log–log slope. Q: mean-velocity-spread | pair-correlation |
  * marginal-l1 | pair-entropy (src/engine/sweep.ts). With several --noises the output has one
@@ -12,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { CpuBackend } from '../src/engine/cpuBackend';
 import { SWEEP_QUANTITIES, type SweepQuantity } from '../src/engine/sweep';
 import { runSweep, type SweepOutput, type SweepRequest } from '../src/engine/sweepExperiment';
-import { paramDef, parseQuery, type Noise } from '../src/physics/params';
+import { MAX_BATCH_TOTAL, MAX_N, paramDef, parseQuery, type Noise } from '../src/physics/params';
 import { headlessSession } from './browser';
 
 function fail(msg: string): never {
@@ -31,14 +34,26 @@ const { values, positionals } = parseArgs({
     engine: { type: 'string', default: 'webgpu' },
     noises: { type: 'string' },
     'reference-n': { type: 'string' },
+    interactions: { type: 'string' },
+    batch: { type: 'string' },
   },
 });
 if (positionals.length !== 1) fail("usage: npm run sweep -- '<query>' --n 64,128,256 --t T --replicas R --quantity Q --out sweep.json");
 const parsed = parseQuery(positionals[0].replace(/^.*\?/, ''));
 const problems = [...parsed.errors.map((e) => e.message), ...parsed.unknown.map((u) => `${u}: unknown parameter`)];
 if (problems.length) fail(`invalid parameters:\n  ${problems.join('\n  ')}`);
+// --interactions all|batch and --batch P override the query's (models.md §1.5); checked by the schema.
+if (values.interactions !== undefined || values.batch !== undefined) {
+  const extra = new URLSearchParams();
+  if (values.interactions !== undefined) extra.set('interactions', values.interactions);
+  if (values.batch !== undefined) extra.set('batch', values.batch);
+  const over = parseQuery(extra, parsed.params);
+  if (over.errors.length) fail(`invalid parameters:\n  ${over.errors.map((e) => e.message.replace(/^(interactions|batch):/, '--$1:')).join('\n  ')}`);
+  parsed.params = over.params;
+}
+const nMax = parsed.params.interactions === 'batch' ? MAX_BATCH_TOTAL : MAX_N;
 const ns = values.n.split(',').map((x) => (/^\s*\d+\s*$/.test(x) ? Number(x) : NaN));
-if (ns.some((x) => !Number.isInteger(x) || x < 4 || x > 65536)) fail('--n: expected a comma-separated list of integers in [4, 65536]');
+if (ns.some((x) => !Number.isInteger(x) || x < 4 || x > nMax)) fail(`--n: expected a comma-separated list of integers in [4, ${nMax}]`);
 const t = Number(values.t);
 if (!(t > 0)) fail(`--t: got "${values.t}", expected a positive elapsed time`);
 const R = Number(values.replicas);

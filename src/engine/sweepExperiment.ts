@@ -23,7 +23,7 @@ import { fitLogLogSlope, histogramL1, type SlopeFit } from '../physics/chaos';
 import { initialEnergy } from '../physics/init';
 import { lambOseenVariance, isLambOseen } from '../physics/references/firstOrder';
 import { cosineModeRate } from '../physics/references/torus';
-import { MAX_TOTAL, type Noise, type Params } from '../physics/params';
+import { MAX_BATCH_TOTAL, MAX_N, MAX_TOTAL, maxTotal, type Noise, type Params } from '../physics/params';
 import { meanSpreadLaw } from '../physics/references/laws';
 import type { Backend } from './backend';
 import {
@@ -116,13 +116,16 @@ export const CPU_SWEEP_MAX_N = 512;
 export function validateSweep(req: SweepRequest, engine: Backend['kind'], cpuMaxN = CPU_SWEEP_MAX_N): string[] {
   const errors: string[] = [];
   if (!req.ns.length) errors.push('N list: give at least two values of N, e.g. 64,128,256');
-  if (req.ns.some((x) => !Number.isInteger(x) || x < 4 || x > 65536)) errors.push('N list: expected integers in [4, 65536], comma separated');
+  // All pairs: N ≤ MAX_N; random batches (models.md §1.5): N · R ≤ MAX_BATCH_TOTAL.
+  const nMax = req.base.interactions === 'batch' ? MAX_BATCH_TOTAL : MAX_N;
+  if (req.ns.some((x) => !Number.isInteger(x) || x < 4 || x > nMax)) errors.push(`N list: expected integers in [4, ${nMax}], comma separated`);
   if (new Set(req.ns).size < 2) errors.push('N list: at least two different values of N are needed for a slope');
   if (!(req.t > 0) || !Number.isFinite(req.t)) errors.push('t: expected a positive elapsed time');
   else if (Math.round(req.t / req.base.dt) < 1) errors.push(`t: shorter than one step (dt = ${req.base.dt})`);
   else if (Math.round(req.t / req.base.dt) > 200000) errors.push(`t: ${Math.round(req.t / req.base.dt)} steps of dt = ${req.base.dt}; at most 200000`);
   if (!Number.isInteger(req.replicas) || req.replicas < 3 || req.replicas > 4096) errors.push('replicas: expected an integer in [3, 4096] (the estimators need R ≥ 3)');
-  for (const n of req.ns) if (n * req.replicas > MAX_TOTAL) errors.push(`replicas: N · R must be ≤ ${MAX_TOTAL} (N = ${n}, R = ${req.replicas})`);
+  for (const n of req.ns) if (n * req.replicas > maxTotal(req.base)) errors.push(`replicas: N · R must be ≤ ${maxTotal(req.base)} (N = ${n}, R = ${req.replicas})`);
+  if (req.base.interactions === 'batch' && req.ns.some((n) => n < req.base.batch)) errors.push(`N list: interactions=batch needs N ≥ batch = ${req.base.batch}`);
   if (!req.noises.length) errors.push('noise systems: pick at least one');
   if (req.quantity === 'mean-velocity-spread' && req.base.model === 'torus') {
     errors.push('quantity: mean-velocity-spread has no meaning on the torus (the mean of wrapped positions); use pair-correlation, marginal-l1 or pair-entropy');

@@ -16,7 +16,10 @@ import { NeighbourStatistics, type BandwidthRule, type NeighbourMeasurement } fr
 import { UniformRing } from '../gpu/uniformRing';
 import { sampleInitial } from '../physics/init';
 import { momentsFromSums, type ReplicaMoments } from '../physics/moments';
-import type { Params } from '../physics/params';
+import { adapterLimitErrors, type Params } from '../physics/params';
+import { batchCount } from '../physics/landau/randomBatch';
+import { BATCH_WORKGROUP } from '../gpu/passes/batchStep';
+import { STEP_WORKGROUP } from '../gpu/passes/pairStepPass';
 import type { Backend } from './backend';
 
 /** Most whole steps encoded per submission (one uniform slot each). */
@@ -64,6 +67,11 @@ export class WebGpuBackend implements Backend {
   static async create(gpu: GpuContext, params: Readonly<Params>, initial: Float64Array = sampleInitial(params), pairBlock?: PairBlock): Promise<WebGpuBackend> {
     const { device } = gpu;
     const count = params.n * params.replicas;
+    // A run over the adapter's limits is refused here with a message naming the limit, before any
+    // buffer exists (never a WebGPU validation error). The step grid's x size is checked too.
+    const columns = params.interactions === 'batch' ? Math.ceil(batchCount(params.n, params.batch) / BATCH_WORKGROUP) : Math.ceil(params.n / STEP_WORKGROUP);
+    const over = adapterLimitErrors(params as Params, device.limits, columns);
+    if (over.length) throw new Error(over.map((e) => e.message).join('\n'));
     const mk = (k: number) => device.createBuffer({
       label: `WebGpuBackend.particles${k}`,
       size: count * PARTICLE_BYTES,
@@ -114,7 +122,9 @@ export class WebGpuBackend implements Backend {
 
   /** Pair interactions of one workgroup (pacing estimates): WG·PB particles against N partners. */
   get pairsPerGroup(): number {
-    return (this.params.n * this.params.n * this.params.replicas) / this.groupsPerStep;
+    // Random batches (models.md §1.5): N·(s − 1) pair terms per replica, s ≈ p.
+    const partners = this.params.interactions === 'batch' ? this.params.batch - 1 : this.params.n;
+    return (this.params.n * partners * this.params.replicas) / this.groupsPerStep;
   }
 
   /** True between the slices of a step (`advance` stopped inside it). */

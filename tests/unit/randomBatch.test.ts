@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/engine/cpuBackend';
 import { batchCount, batchExtent, batchStepF64, batchWeight, partitionOrder, type BatchInput, type BatchOptions } from '../../src/physics/landau/randomBatch';
 import { feistelHalfBits, feistelPermutation } from '../../src/physics/permutation';
-import { defaultParams, parseQuery, toQuery, validateParams, type Params } from '../../src/physics/params';
+import { adapterLimitErrors, defaultParams, parseQuery, toQuery, validateParams, type Params } from '../../src/physics/params';
 import { randomParticles } from '../stats';
 
 function batchParams(over: Partial<Params>): Params {
@@ -100,6 +100,12 @@ describe('interactions=batch in the schema', () => {
     const allPairs = parseQuery('n=100000');
     expect(allPairs.errors[0].message).toMatch(/^n: must be ≤ 65536 with interactions=all/);
     expect(validateParams(allPairs.params)).toEqual([]);
+    // Over the adapter's limits: refused naming the limit (WebGpuBackend.create throws it).
+    const limits = { maxStorageBufferBindingSize: 1 << 25, maxBufferSize: 1 << 28, maxComputeWorkgroupsPerDimension: 65535 };
+    const over = adapterLimitErrors(p, limits, 16384);
+    expect(over.map((e) => e.message).join()).toMatch(/67108864 bytes per particle buffer, over this adapter's maxStorageBufferBindingSize = 33554432/);
+    expect(adapterLimitErrors(p, { ...limits, maxStorageBufferBindingSize: 1 << 27 }, 16384)).toEqual([]);
+    expect(adapterLimitErrors(p, { ...limits, maxStorageBufferBindingSize: 1 << 27 }, 70000)[0].message).toContain('maxComputeWorkgroupsPerDimension = 65535');
     const torus = parseQuery('model=torus&interactions=batch');
     expect(torus.errors[0].key).toBe('interactions');
     expect(torus.params.interactions).toBe('all');
