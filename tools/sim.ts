@@ -8,16 +8,21 @@
  * `mfl.entropyCost`), i.e. ≲ 30 % extra at --every 10; ≈ 2.5 steps on the float64 CPU engine.
  * WebGPU runs the app's engine and WGSL in headless Chromium; cpu runs the float64 reference in
  * Node. Exits non-zero with a message on invalid parameters or a non-finite state.
+ * --limit adds `limit` to every checkpoint (isotropic runs: init gaussian, shell, bkw): the
+ * deterministic limit equation's H, H(f|M), I, m4, energy and v_x bin masses at that t
+ * (physics/limit, models.md §1.6), with `limit: { name, note, cells, binEdges }` at the top
+ * (or `{ name: null, reason }` for anisotropic data). --limit-cells M sets its radial cells.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CpuBackend } from '../src/engine/cpuBackend';
 import { runCheckpoints, type RunOptions, type RunResult } from '../src/engine/runner';
 import { parseQuery } from '../src/physics/params';
+import { DEFAULT_LIMIT_CELLS } from '../src/physics/limit/reference';
 import { headlessSession } from './browser';
 import type { HeadlessApi } from '../src/headless/api';
 
-const USAGE = "usage: npm run sim -- '<query>' --steps S --every K --out run.json [--particles] [--engine webgpu|cpu] [--entropy [--knn K] [--bandwidth H]]";
+const USAGE = "usage: npm run sim -- '<query>' --steps S --every K --out run.json [--particles] [--engine webgpu|cpu] [--entropy [--knn K] [--bandwidth H]] [--limit [--limit-cells M]]";
 
 function fail(msg: string): never {
   console.error(msg);
@@ -43,6 +48,8 @@ async function main(): Promise<void> {
       diagnostics: { type: 'boolean', default: false },
       knn: { type: 'string' },
       bandwidth: { type: 'string' },
+      limit: { type: 'boolean', default: false },
+      'limit-cells': { type: 'string' },
     },
   });
   if (positionals.length !== 1) fail(`expected one share-link query string\n${USAGE}`);
@@ -70,6 +77,11 @@ async function main(): Promise<void> {
     }
     options.entropy = bandwidth === undefined ? { k } : { k, bandwidth };
   }
+  if (values['limit-cells'] !== undefined && !values.limit) fail(`--limit-cells needs --limit\n${USAGE}`);
+  if (values.limit) {
+    const cells = positiveInt('limit-cells', values['limit-cells'] ?? String(DEFAULT_LIMIT_CELLS), 8);
+    options.limit = { cells };
+  }
 
   let result: RunResult;
   const started = Date.now();
@@ -89,8 +101,12 @@ async function main(): Promise<void> {
   }
   writeFileSync(values.out, JSON.stringify(result));
   const last = result.checkpoints[result.checkpoints.length - 1];
-  const entropyNote = last.entropy !== undefined ? `; H ${last.entropy.toFixed(4)}, H(f|M) ${last.relativeEntropy?.toFixed(4)}, I ${last.fisher?.toFixed(4)}` : '';
-  console.log(`${result.engine} on ${result.adapter}: ${last.step} steps (t = ${last.t.toFixed(4)}) in ${((Date.now() - started) / 1000).toFixed(1)} s; energy ${last.energy.toPrecision(6)}${entropyNote}; wrote ${values.out}`);
+  const entropyNote = last.entropy !== undefined
+    ? `; H ${last.entropy.toFixed(4)} (calibrated ${last.entropyCorrected?.toFixed(4)}), H(f|M) ${last.relativeEntropy?.toFixed(4)} (calibrated ${last.relativeEntropyCorrected?.toFixed(4)}), I ${last.fisher?.toFixed(4)}`
+    : '';
+  const limitNote = last.limit ? `; limit (${result.limit && result.limit.name}): H ${last.limit.H.toFixed(4)}, H(f|M) ${last.limit.relativeEntropy.toFixed(4)}, I ${last.limit.I.toFixed(4)}, m4 ${last.limit.m4.toFixed(4)}`
+    : result.limit && result.limit.name === null ? `; no limit reference: ${result.limit.reason}` : '';
+  console.log(`${result.engine} on ${result.adapter}: ${last.step} steps (t = ${last.t.toFixed(4)}) in ${((Date.now() - started) / 1000).toFixed(1)} s; energy ${last.energy.toPrecision(6)}, m4 ${last.m4.toPrecision(6)}${entropyNote}${limitNote}; wrote ${values.out}`);
   if (result.error) fail(result.error);
 }
 

@@ -3,7 +3,8 @@
  * `npm run sim`). Shared by the browser page (WebGPU) and Node (CPU reference).
  */
 import { DEFAULT_KNN_RANK } from '../physics/estimators/entropy';
-import { initialTime } from '../physics/init';
+import { initialEnergy, initialTime } from '../physics/init';
+import { DEFAULT_LIMIT_CELLS, LimitStepper, limitApplicability } from '../physics/limit/reference';
 import { ensembleMoments, type ReplicaMoments } from '../physics/moments';
 import type { Params } from '../physics/params';
 import type { Backend } from './backend';
@@ -32,16 +33,41 @@ export interface Checkpoint {
   entropyStdErr?: number;
   relativeEntropyStdErr?: number;
   fisherStdErr?: number;
+  /**
+   * The Maxwellian-calibrated H(f) and H(f|M) (issue 12; engine/diagnostics.ts): the KL estimates
+   * minus their exact bias on Maxwellian samples at this N, d, k. Use these against exact values.
+   */
+  entropyCorrected?: number;
+  relativeEntropyCorrected?: number;
+  entropyCorrectedStdErr?: number;
+  relativeEntropyCorrectedStdErr?: number;
+  /** With the `limit` run option (isotropic runs): the deterministic limit at this t (models.md §1.6). */
+  limit?: CheckpointLimit;
   /** Per-replica values (length R); entropy fields only with the `entropy` run option. */
   perReplica: (Omit<ReplicaMoments, 'nonFinite'> & Partial<ReplicaEntropyFields>)[];
   /** [replica][particle][coordinate], with --particles. */
   particles?: number[][][];
 }
 
+/** The limit equation at a checkpoint's t (physics/limit/reference.ts; H(f|M) against the discrete Maxwellian). */
+export interface CheckpointLimit {
+  /** Time of the limit state (shell data: not before the solver's start τ). */
+  t: number;
+  H: number;
+  relativeEntropy: number;
+  I: number;
+  m4: number;
+  energy: number;
+  /** Mass of each v_x bin of RunResult.limit.binEdges. */
+  vx: number[];
+}
+
 /** Per-replica entropy diagnostics recorded in a checkpoint. */
 export interface ReplicaEntropyFields {
   entropy: number;
   relativeEntropy: number;
+  entropyCorrected: number;
+  relativeEntropyCorrected: number;
   fisher: number;
   /** KDE bandwidth used for `fisher` (velocity units). */
   fisherBandwidth: number;
@@ -50,13 +76,22 @@ export interface ReplicaEntropyFields {
 export interface RunOptions {
   /** Record the accurate entropy diagnostics at every checkpoint (k = 3 and 1.75× Silverman by default). */
   entropy?: boolean | EntropyOptions;
+  /** Record the deterministic limit (models.md §1.6) at every checkpoint; `cells`: its radial cells. */
+  limit?: boolean | { cells?: number };
 }
+
+/** RunResult.limit: what the limit reference is, or why there is none. */
+export type RunLimit =
+  | { name: string; note: string; cells: number; binEdges: number[] }
+  | { name: null; reason: string };
 
 export interface RunResult {
   params: Params;
   engine: Backend['kind'];
   adapter: string;
   checkpoints: Checkpoint[];
+  /** With the `limit` option: the limit reference (or why it does not apply). */
+  limit?: RunLimit;
   /** The entropy estimator settings, when the run recorded them. */
   entropyOptions?: { k: number; bandwidth: number | 'fisherBandwidth' };
   /** Set when the state became non-finite; the run stopped at that checkpoint. */
@@ -101,14 +136,23 @@ export async function runCheckpoints(
       cp.entropy = e.entropy;
       cp.relativeEntropy = e.relativeEntropy;
       cp.fisher = e.fisher;
+      cp.entropyCorrected = e.entropyCorrected;
+      cp.relativeEntropyCorrected = e.relativeEntropyCorrected;
       if (e.entropyStdErr !== undefined) {
         cp.entropyStdErr = e.entropyStdErr;
         cp.relativeEntropyStdErr = e.relativeEntropyStdErr;
         cp.fisherStdErr = e.fisherStdErr;
+        cp.entropyCorrectedStdErr = e.entropyCorrectedStdErr;
+        cp.relativeEntropyCorrectedStdErr = e.relativeEntropyCorrectedStdErr;
       }
       e.perReplica.forEach((m, r) => Object.assign(cp.perReplica[r], {
         entropy: m.entropy, relativeEntropy: m.relativeEntropy, fisher: m.fisher, fisherBandwidth: m.bandwidth,
+        entropyCorrected: m.entropyCorrected, relativeEntropyCorrected: m.relativeEntropyCorrected,
       }));
+    }
+    if (limit && limitEdges) {
+      const s = limit.at(cp.t);
+      cp.limit = { t: s.t, H: s.entropy, relativeEntropy: s.relativeEntropy, I: s.fisher, m4: s.m4, energy: s.energy, vx: s.componentBinMasses(limitEdges) };
     }
     if (withParticles) {
       const raw = await backend.readParticles();
@@ -119,6 +163,21 @@ export async function runCheckpoints(
     return cp;
   };
   const result: RunResult = { params: { ...p }, engine: backend.kind, adapter: backend.adapter, checkpoints };
+  let limit: LimitStepper | null = null;
+  let limitEdges: number[] | null = null;
+  if (options.limit) {
+    const cells = options.limit === true ? DEFAULT_LIMIT_CELLS : options.limit.cells ?? DEFAULT_LIMIT_CELLS;
+    const a = limitApplicability(p, cells);
+    if (a.applies) {
+      limit = new LimitStepper(a.setup);
+      // The sweep's marginal-l1 bins: 60 on ±5 r.m.s. of one component (engine/sweep.ts).
+      const L = 5 * Math.sqrt(initialEnergy(p) / p.d);
+      limitEdges = Array.from({ length: 61 }, (_, k) => -L + (2 * L * k) / 60);
+      result.limit = { name: limit.name, note: limit.solver.initial.note, cells, binEdges: limitEdges };
+    } else {
+      result.limit = { name: null, reason: a.reason };
+    }
+  }
   if (entropyOptions) result.entropyOptions = { k: entropyOptions.k ?? DEFAULT_KNN_RANK, bandwidth: entropyOptions.bandwidth ?? 'fisherBandwidth' };
   let cp = await record();
   while (backend.stepCount < steps && cp.nonFinite === 0) {

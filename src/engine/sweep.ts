@@ -5,7 +5,8 @@
  * tools/sweep.ts and the UI; the estimators are in physics/chaos.ts.
  */
 import { histogramL1, meanVelocitySpread, pairCovariance, type Estimate } from '../physics/chaos';
-import { initialTime } from '../physics/init';
+import { initialEnergy, initialTime } from '../physics/init';
+import { DEFAULT_LIMIT_CELLS, LimitStepper, limitApplicability, type LimitState } from '../physics/limit/reference';
 import { pairEntropy, pairEntropyEstimator } from '../physics/estimators/pairEntropy';
 import type { Params } from '../physics/params';
 import { bkwMarginal1D } from '../physics/references/bkw';
@@ -82,6 +83,29 @@ export function exactMarginalReference(p: Params, t: number, bins = 60): Margina
   }
   const L = 5 * Math.sqrt(variance);
   return binnedReference(name, density, -L, L, bins);
+}
+
+/**
+ * The v_x marginal of the deterministic limit (models.md §1.6, physics/limit) on `bins` equal bins
+ * over ±5 r.m.s. of one component (the large-N reference's bins), at the state `limit` (any
+ * LimitState: LimitStepper.at(t) in the sweep, LimitReference.at(t) live). Named
+ * "limit equation, deterministic, M cells at t = …".
+ */
+export function limitMarginalReference(p: Params, limit: LimitState, name: string, bins = 60): MarginalReference {
+  const L = 5 * Math.sqrt(initialEnergy(p) / p.d);
+  const binEdges = Array.from({ length: bins + 1 }, (_, k) => -L + (2 * L * k) / bins);
+  return { name: `${name} at t = ${limit.t.toFixed(4)} (models.md §1.6)`, binEdges, mass: limit.componentBinMasses(binEdges) };
+}
+
+/**
+ * The limit-equation reference of the v_x marginal after `elapsed` time, solved here (isotropic
+ * Landau runs; null where limitApplicability says no). One solve per call: ≈ 0.3–3 s.
+ */
+export function solvedLimitMarginalReference(p: Params, elapsed: number, cells = DEFAULT_LIMIT_CELLS): MarginalReference | null {
+  const a = limitApplicability(p, cells);
+  if (!a.applies) return null;
+  const stepper = new LimitStepper(a.setup);
+  return limitMarginalReference(p, stepper.at(initialTime(p) + elapsed), stepper.name);
 }
 
 /** Pooled histogram of v_x (all replicas) as bin masses: a large-N run's reference. */

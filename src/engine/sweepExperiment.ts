@@ -11,7 +11,8 @@
  *   backend and returns the completed points (`cancelled: true`). The live run is never touched;
  *   the caller pauses it while the sweep holds the GPU.
  * - exact marginal references for marginal-l1 beyond tools' (sweepReference): Landau as
- *   exactMarginalReference (γ = 0: BKW or Gaussian data), plus the Lamb–Oseen heat kernel for
+ *   exactMarginalReference (γ = 0: BKW or Gaussian data), else for isotropic data (gaussian, shell,
+ *   bkw; any γ) the deterministic limit equation (physics/limit, models.md §1.6), plus the Lamb–Oseen heat kernel for
  *   vortices (models.md §3) and the exact cosine mode on the torus (§2); exactMarginalReference
  *   itself is only asked for Landau, because it does not look at the model. Otherwise a large-N
  *   run is the reference, as in tools/sweep.ts (same N, replicas, seed offset and bins; on the torus
@@ -27,7 +28,7 @@ import { MAX_BATCH_TOTAL, MAX_N, MAX_TOTAL, maxTotal, type Noise, type Params } 
 import { meanSpreadLaw } from '../physics/references/laws';
 import type { Backend } from './backend';
 import {
-  QUANTITY_HELP, binnedReference, exactMarginalReference, marginalL1, pooledMass, sweepPoint, theoryRatesFor, estimatorFor,
+  QUANTITY_HELP, binnedReference, exactMarginalReference, marginalL1, pooledMass, solvedLimitMarginalReference, sweepPoint, theoryRatesFor, estimatorFor,
   type MarginalReference, type SweepPoint, type SweepQuantity,
 } from './sweep';
 
@@ -322,7 +323,12 @@ export async function runSweep(backends: BackendFactory, req: SweepRequest, hook
   const noises = base.model === 'landau' ? req.noises : [base.noise];
   const nRef = req.referenceN ?? 4 * Math.max(...ns);
   const rRef = Math.max(1, Math.min(R, Math.floor(MAX_TOTAL / nRef)));
-  const exact = req.quantity === 'marginal-l1' ? sweepReference(base, req.t) : null;
+  // Landau without a closed form: the deterministic limit equation for isotropic data (issue 12,
+  // models.md §1.6), solved once here (not in sweepReference, which the live meter calls every
+  // second: the app takes the limit from its worker's LimitReference instead).
+  const exact = req.quantity === 'marginal-l1'
+    ? sweepReference(base, req.t) ?? (base.model === 'landau' ? solvedLimitMarginalReference(base, req.t) : null)
+    : null;
   const needsLargeN = req.quantity === 'marginal-l1' && !exact;
 
   // Work per run ∝ steps · N² · R (the pair sums); the reference run, once per system.
