@@ -13,6 +13,7 @@
  */
 import uPlot from 'uplot';
 import type { Noise } from '../physics/params';
+import type { LimitScalarSource } from './entropyCharts';
 import { bkwM4, coulombCurve, exactM4, exactSecondMomentDiagonal, type SpreadLaw } from '../physics/references/laws';
 import { ColourPicker, FittedPlot, PLOT_THEMES, axis, drawPlotGrid, type PlotTheme } from './plot';
 import { energyVariance, eulerMaruyamaEnergy } from './energyReferences';
@@ -55,6 +56,8 @@ export interface CurveConfig {
   model?: 'landau' | 'first-order' | 'torus';
   /** Torus, init = cosine: the exact mode amplitude A e^(−rate t) of 1 + A e^(−rate t) cos 2πx₁. */
   torusCosine?: { amp: number; rate: number } | null;
+  /** Issue 12: legend name of the deterministic limit (m₄ curve from setLimitReference), or null. */
+  limit?: string | null;
 }
 
 type PanelId = 'energy' | 'momentum' | 'temperature' | 'm4' | 'modes';
@@ -77,6 +80,13 @@ export class CurveCharts {
   private config: CurveConfig | null = null;
   private theme: PlotTheme = PLOT_THEMES.dark;
   private drawnVersion = -1;
+  private limitSource: LimitScalarSource | null = null;
+
+  /** Issue 12: the m₄(t) of the deterministic limit (a LimitReference; null: none). */
+  setLimitReference(source: LimitScalarSource | null): void {
+    this.limitSource = source;
+    this.drawnVersion = -1;
+  }
   private coulombCache: { key: string; curve: ReturnType<typeof coulombCurve> } | null = null;
 
   constructor(private readonly container: HTMLElement) {}
@@ -159,6 +169,7 @@ export class CurveCharts {
     if (cfg.companion) m4.push(line(`m₄${compLabel}`, p4.take(th.components[2]), [6, 4]));
     if (cfg.bkw) m4.push(line(`exact BKW m₄(t)${spreadNoise ? ' (at E₀)' : ''}`, p4.take(th.exact), [6, 4], ref));
     else if (cfg.maxwellianMolecules) m4.push(line(`exact m₄(t) (γ = 0, zero mean${spreadNoise ? ', at E₀' : ''})`, p4.take(th.reference), [3, 3], ref));
+    if (cfg.limit) m4.push(line(`m₄(t), ${cfg.limit}`, p4.take(), [10, 3, 2, 3], ref));
 
     const specs: [PanelId, string, string, uPlot.Series[]][] = [
       ['energy', v ? 'Energy' : 'Second moment (1/N)Σ|x|²', v ? 'E' : '(1/N)Σ|x|²', energy],
@@ -314,6 +325,10 @@ export class CurveCharts {
           if (cfg.companion) data.push(comp ? nullable(comp.m4) : t.map(() => null));
           if (cfg.bkw) data.push(t.map((x) => bkwM4(cfg.d, x)));
           else if (cfg.maxwellianMolecules) data.push(elapsed.map((e) => exactM4(cfg.d, first.m.m4, first.m.secondMoment, e)));
+          if (cfg.limit) {
+            const src = this.limitSource;
+            data.push(t.map((x) => (src ? src.scalarsAt(x)?.m4 ?? null : null)));
+          }
           break;
         }
       }

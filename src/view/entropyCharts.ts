@@ -45,6 +45,17 @@ export interface EntropyConfig {
    * say that the exact BKW curves are at the initial energy E₀. Optional until the loop passes it.
    */
   noise?: 'nanbu' | 'fgm' | 'kac' | string;
+  /**
+   * Issue 12: legend name of the deterministic limit (physics/limit reference.ts limitName, e.g.
+   * "limit equation, deterministic, 320 cells"); its values come from setLimitReference. Null or
+   * absent: no such curves (anisotropic data; say why with setNote).
+   */
+  limit?: string | null;
+}
+
+/** What the entropy and curve charts read from the limit equation (LimitReference implements it). */
+export interface LimitScalarSource {
+  scalarsAt(t: number): { entropy: number; relativeEntropy: number; fisher: number; m4: number } | null;
 }
 
 type ChartId = 'entropy' | 'relative' | 'fisher' | 'mode';
@@ -53,7 +64,7 @@ type ChartId = 'entropy' | 'relative' | 'fisher' | 'mode';
 type SeriesKind =
   | 'accurate' | 'upper' | 'lower' | 'cheap'
   | 'equilibrium' | 'exact' | 'kdeExpected' | 'kdeEquilibrium'
-  | 'mode' | 'modeExact';
+  | 'mode' | 'modeExact' | 'limit';
 
 interface Chart {
   id: ChartId;
@@ -132,6 +143,7 @@ export class EntropyCharts {
       if (cfg.model === 'landau') series.push(['equilibrium', line('H(M), Maxwellian equilibrium at the current energy', pick.take(th.reference), [2, 4], ref)]);
       if (cfg.bkw) series.push(['exact', line(`exact BKW H(t)${atE0}`, pick.take(th.exact), [6, 4], ref)]);
       if (cfg.lambOseen) series.push(['exact', line('exact Lamb–Oseen H(t)', pick.take(th.exact), [6, 4], ref)]);
+      if (cfg.limit) series.push(['limit', line(`H(t), ${cfg.limit}`, pick.take(), [10, 3, 2, 3], ref)]);
       specs.push({
         id: 'entropy',
         title: `Entropy H(${f}) = ∫ ${f} log ${f}${cfg.model === 'landau' ? ' — the limit decreases to H(M)' : ''}`,
@@ -147,6 +159,7 @@ export class EntropyCharts {
       ];
       if (cfg.bkw) series.push(['exact', line('exact BKW H(f|M)(t)', pick.take(th.exact), [6, 4], ref)]);
       if (cfg.torusCosine) series.push(['exact', line('exact limit 1 + A e^(−rt) cos 2πx₁', pick.take(th.exact), [6, 4], ref)]);
+      if (cfg.limit) series.push(['limit', line(`H(f|M)(t), ${cfg.limit}`, pick.take(), [10, 3, 2, 3], ref)]);
       const what = torus ? ' to the uniform law' : ` = H(${f}) − H(${M})`;
       specs.push({
         id: 'relative',
@@ -179,6 +192,7 @@ export class EntropyCharts {
         series.push(['exact', line('exact Lamb–Oseen I(t)', pick.take(th.exact), [6, 4], ref)]);
         series.push(['kdeExpected', line('Î_SM expected on it', pick.take(), [1, 3], ref, true)]);
       }
+      if (cfg.limit) series.push(['limit', line(`I(t), ${cfg.limit}`, pick.take(), [10, 3, 2, 3], ref)]);
       specs.push({
         id: 'fisher',
         title: `Fisher information I(${f}) = ∫ |∇${f}|²/${f}${cfg.model === 'landau' ? ' — the limit decreases' : ''}`,
@@ -216,6 +230,17 @@ export class EntropyCharts {
       box.append(note);
       this.charts.push({ id: spec.id, box, plot, title: spec.title, kinds, note, baseNote: spec.note });
     }
+  }
+
+  private limitSource: LimitScalarSource | null = null;
+
+  /**
+   * Issue 12: where the 'limit' curves come from (a LimitReference filled by the limit worker;
+   * null: none). Points beyond its computed time are left out until it gets there.
+   */
+  setLimitReference(source: LimitScalarSource | null): void {
+    this.limitSource = source;
+    this.drawnVersion = -1;
   }
 
   /** A short status line under the charts (estimator settings, why something is missing). */
@@ -333,6 +358,15 @@ export class EntropyCharts {
           case 'mode':
             col = c.cosineMode.map((x) => fin(x));
             break;
+          case 'limit': {
+            const src = this.limitSource;
+            col = t.map((time, i) => {
+              const v = src && sampled(i) ? src.scalarsAt(time) : null;
+              if (!v) return null;
+              return pos(fin(chart.id === 'entropy' ? v.entropy : chart.id === 'relative' ? v.relativeEntropy : v.fisher));
+            });
+            break;
+          }
           case 'modeExact':
             col = t.map((time) => (cfg.torusCosine ? (cfg.torusCosine.amp / 2) * Math.exp(-cfg.torusCosine.rate * time) : null));
             break;

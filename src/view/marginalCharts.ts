@@ -27,6 +27,17 @@ export interface MarginalConfig {
   lambOseen?: { width: number; sigma: number } | null;
   /** Torus: overlay the uniform law (and, for init=cosine, the exact mode with amplitude amp·e^(−rate t)). */
   torus?: { cosine: { amp: number; rate: number } | null } | null;
+  /**
+   * Issue 12: legend name of the deterministic limit (physics/limit reference.ts limitName); its
+   * marginals at the histogram's t come from setLimitReference, drawn as bin averages (the same
+   * bins as the histogram). Null or absent: none (anisotropic data).
+   */
+  limit?: string | null;
+}
+
+/** What the marginal charts read from the limit equation (LimitReference implements it). */
+export interface LimitMarginalSource {
+  at(t: number): { componentBinMasses(edges: readonly number[]): number[]; speedBinMasses(edges: readonly number[]): number[] } | null;
 }
 
 export interface MarginalMoments {
@@ -131,6 +142,7 @@ export class MarginalCharts {
     const items: [string, string, 'fill' | LineStyle][] = [['histogram (density)', th.histogramStroke, 'fill']];
     if (cfg.maxwellian) items.push(['Maxwellian with the same mass, momentum, energy (of the particles shown)', pick.take(th.reference), 'solid']);
     if (cfg.bkw) items.push(['exact BKW solution at this t', pick.take(th.exact), 'dashed']);
+    if (cfg.limit) items.push([`${cfg.limit}, at this t (bin averages)`, pick.take(), 'dotted']);
     if (cfg.lambOseen) items.push([cfg.d === 2 ? 'exact Lamb–Oseen law N(0, (s₀² + 2σt) I) at this t (components; |x|: (r/v)e^(−r²/2v))' : 'exact Lamb–Oseen law N(0, (s₀² + 2σt) I) at this t', pick.take(th.exact), 'dashed']);
     if (cfg.torus) {
       items.push(['uniform equilibrium (density 1)', pick.take(th.reference), 'dotted']);
@@ -149,6 +161,14 @@ export class MarginalCharts {
     const lo = kind === 3 ? 0 : (r.center ?? 0) - r.vMax;
     const w = (kind === 3 ? r.speedMax : 2 * r.vMax) / HIST_BINS;
     return Array.from({ length: HIST_BINS }, (_, k) => lo + (k + 0.5) * w);
+  }
+
+  private limitSource: LimitMarginalSource | null = null;
+
+  /** Issue 12: the marginals of the deterministic limit (a LimitReference; null: none). Redraws. */
+  setLimitReference(source: LimitMarginalSource | null): void {
+    this.limitSource = source;
+    if (this.lastHistogram && this.lastMoments) this.update(this.lastHistogram, this.lastMoments);
   }
 
   private lastHistogram: Histograms | null = null;
@@ -176,6 +196,7 @@ export class MarginalCharts {
     const { u, T } = maxwellianOf(m.momentum, m.energy, cfg.d);
     const drift = Math.hypot(...u);
     this.lastDensities = [];
+    let limitState: ReturnType<LimitMarginalSource['at']> | undefined;
     for (const { plot, kind } of this.charts) {
       const counts = kind === 3 ? h.speed : h.components[kind];
       const centers = this.centers(kind);
@@ -185,6 +206,12 @@ export class MarginalCharts {
       const data: (number | null)[][] = [centers, density];
       if (cfg.maxwellian) data.push(maxwell);
       if (cfg.bkw) data.push(centers.map((x) => (kind === 3 ? bkwSpeedDensity(x, cfg.d, m.t) : bkwComponentDensity(x, cfg.d, m.t))));
+      if (cfg.limit) {
+        const state = limitState === undefined ? (limitState = this.limitSource?.at(m.t) ?? null) : limitState;
+        const edges = [...centers.map((x) => x - w / 2), centers[centers.length - 1] + w / 2];
+        const masses = state ? (kind === 3 ? state.speedBinMasses(edges) : state.componentBinMasses(edges)) : null;
+        data.push(masses ? masses.map((q) => q / w) : centers.map(() => null));
+      }
       if (cfg.lambOseen) {
         const v = cfg.lambOseen.width ** 2 + 2 * cfg.lambOseen.sigma * m.t;
         // |x| in 2D: (r/v)e^(−r²/2v); the 3D radial law is not drawn (Biot–Savart is 2D).

@@ -17,6 +17,8 @@ import { LimitReference, limitApplicability, limitName } from '../../src/physics
 import { bkwEntropy, bkwFisher, bkwM4, bkwMarginal1D } from '../../src/physics/references/bkw';
 import { ouLaw } from '../../src/physics/references/maxwellian';
 import { defaultParams } from '../../src/physics/params';
+import { applyLimitMessage, runLimitSolve, type LimitWorkerMessage } from '../../src/physics/limit/worker';
+import { solvedLimitMarginalReference } from '../../src/engine/sweep';
 
 describe('radial kernel Λ(r, s) (models.md §1.6)', () => {
   it('3D closed form agrees with the graded quadrature for every γ, including near r = s', () => {
@@ -204,5 +206,26 @@ describe('LimitReference', () => {
     expect(Math.abs(masses.reduce((x, y) => x + y, 0) - 1)).toBeLessThan(1e-9);
     const cm = componentBinMasses(full.grid, a.g, [-20, 0, 20]);
     expect(cm[0]).toBeCloseTo(0.5, 12);
+  });
+
+  it('the worker protocol fills a LimitReference equal to the synchronous solve', () => {
+    const setup = { d: 3 as const, gamma: -2, eps: 0.2, init: { kind: 'gaussian' as const, temp: 1 }, cells: 64 };
+    const bkwSetup = { ...setup, init: { kind: 'bkw' as const } };
+    let ref = null as ReturnType<typeof applyLimitMessage>;
+    const messages: LimitWorkerMessage[] = [];
+    runLimitSolve({ setup: bkwSetup, tEnd: 0.4, every: 0.05 }, (m) => messages.push(m));
+    for (const m of messages) ref = applyLimitMessage(ref, bkwSetup, m);
+    const sync = LimitReference.solve(bkwSetup, 0.4, 0.05);
+    expect(ref?.complete).toBe(true);
+    expect(ref!.at(0.3)!.m4).toBeCloseTo(sync.at(0.3)!.m4, 12);
+    expect(ref!.scalarsAt(0.3)!.fisher).toBeCloseTo(sync.at(0.3)!.fisher, 12);
+  });
+
+  it('the sweep names the limit equation as the marginal-l1 reference for isotropic data', () => {
+    const p = { ...defaultParams(), model: 'landau' as const, d: 3 as const, init: 'shell' as const, gamma: -3, eps: 0.1 };
+    const r = solvedLimitMarginalReference(p, 0.05, 64)!;
+    expect(r.name).toMatch(/^limit equation, deterministic, 64 cells at t = 0\.0500/);
+    expect(Math.abs(r.mass.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-4);
+    expect(solvedLimitMarginalReference({ ...p, init: 'aniso' }, 0.05)).toBeNull();
   });
 });

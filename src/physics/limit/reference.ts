@@ -126,6 +126,27 @@ export class LimitReference {
     return ref;
   }
 
+  /** Only the scalars at t (cheap: no cell values interpolated), or null if not computed yet. */
+  scalarsAt(t: number): LimitScalars | null {
+    const s = this.snapshots;
+    if (!s.length) return null;
+    const last = s[s.length - 1];
+    if (t > last.t && !this.complete) return null;
+    const pick = (a: LimitSnapshot, b: LimitSnapshot, w: number): LimitScalars => {
+      const mix = (k: keyof LimitScalars) => (1 - w) * a[k] + w * b[k];
+      return { t, mass: mix('mass'), energy: mix('energy'), m4: mix('m4'), entropy: mix('entropy'), relativeEntropy: mix('relativeEntropy'), fisher: mix('fisher') };
+    };
+    if (t <= s[0].t) return pick(s[0], s[0], 0);
+    if (t >= last.t) return pick(last, last, 0);
+    let lo = 0, hi = s.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (s[mid].t <= t) lo = mid;
+      else hi = mid;
+    }
+    return pick(s[lo], s[hi], (t - s[lo].t) / (s[hi].t - s[lo].t));
+  }
+
   /** The limit at time t (linear in t between stored states), or null if not computed yet. */
   at(t: number): LimitState | null {
     const s = this.snapshots;
