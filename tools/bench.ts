@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- --n 1024,4096,16384 --seconds 2 --query 'd=3&gamma=-3&eps=0.1' --pb 1|2|4]`
+ * `npm run bench -- --batch [--n …] [--p 2,8] [--noise kac] [--bias]`: random batches (tools/benchBatch.ts).
  * Pair-pass throughput and full-step rates of each noise system on the available WebGPU adapter
  * (headless Chromium), beside the float64 CPU reference's pair rate measured in the same run.
  */
@@ -9,6 +10,7 @@ import { parseQuery, type Noise } from '../src/physics/params';
 import type { BenchRow } from '../src/headless/bench';
 import type { HeadlessApi } from '../src/headless/api';
 import { headlessSession } from './browser';
+import { benchBatchCli } from './benchBatch';
 
 const { values } = parseArgs({
   options: {
@@ -18,6 +20,9 @@ const { values } = parseArgs({
     query: { type: 'string', default: 'd=3&gamma=-3&eps=0.1&dt=0.001' },
     json: { type: 'string' },
     pb: { type: 'string' },
+    batch: { type: 'boolean', default: false },
+    p: { type: 'string', default: '2,8' },
+    bias: { type: 'boolean', default: false },
   },
 });
 const pairBlock = values.pb === undefined ? undefined : Number(values.pb);
@@ -52,6 +57,18 @@ async function cpuPairsPerSec(noise: Noise): Promise<number> {
 }
 
 const session = await headlessSession();
+if (values.batch) {
+  // Random batches (models.md §1.5): tools/benchBatch.ts.
+  try {
+    const batchNs = process.argv.includes('--n') ? ns : [1 << 16, 1 << 20, 1 << 22];
+    const batchNoises = process.argv.includes('--noise') ? noises : ['kac' as Noise];
+    const rows = await benchBatchCli(session.page, { query: values.query, ns: batchNs, ps: values.p.split(',').map(Number), noises: batchNoises, seconds, bias: values.bias });
+    if (values.json) (await import('node:fs')).writeFileSync(values.json, JSON.stringify({ query: values.query, rows }, null, 1));
+  } finally {
+    await session.close();
+  }
+  process.exit(0);
+}
 try {
   const page = session.page;
   const adapter = await page.evaluate(() => (window as unknown as { mfl: HeadlessApi }).mfl.adapter());

@@ -48,7 +48,12 @@ export class NeighbourStatistics {
   private tail: Promise<unknown> = Promise.resolve();
   private destroyed = false;
 
-  constructor(private readonly device: GPUDevice, private readonly cfg: NeighbourPassConfig) {
+  /**
+   * `sourceStride`: particles per replica in the measured buffer (default cfg.n). When larger,
+   * each replica's first cfg.n particles are measured: a subsample (issue 11, NEIGHBOUR_SAMPLE_MAX
+   * in engine/diagnostics.ts), copied into a compact snapshot.
+   */
+  constructor(private readonly device: GPUDevice, private readonly cfg: NeighbourPassConfig, private readonly sourceStride: number = cfg.n) {
     this.input = device.createBuffer({
       label: 'NeighbourStatistics.input',
       size: this.particleBytes,
@@ -73,7 +78,12 @@ export class NeighbourStatistics {
       usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
     const encoder = this.device.createCommandEncoder({ label: 'NeighbourStatistics.captureEncoder' });
-    encoder.copyBufferToBuffer(source, 0, capture, 0, this.particleBytes);
+    if (this.sourceStride === this.cfg.n) encoder.copyBufferToBuffer(source, 0, capture, 0, this.particleBytes);
+    else {
+      for (let r = 0; r < this.cfg.replicas; r++) {
+        encoder.copyBufferToBuffer(source, r * this.sourceStride * PARTICLE_BYTES, capture, r * this.cfg.n * PARTICLE_BYTES, this.cfg.n * PARTICLE_BYTES);
+      }
+    }
     this.device.queue.submit([encoder.finish()]);
     const result = this.tail.then(() => this.measureCapture(capture, k, bandwidthsOf)).finally(() => capture.destroy());
     this.tail = result.catch(() => undefined);

@@ -14,7 +14,7 @@ import { runCheckpoints, type RunOptions, type RunResult } from '../engine/runne
 import { estimateEntropies, type EntropyEstimates, type EntropyOptions } from '../engine/diagnostics';
 import { parseQuery, type Params } from '../physics/params';
 import type { RngKind } from '../physics/rng';
-import { benchLandau, type BenchRequest, type BenchRow } from './bench';
+import { benchBatch, benchLandau, type BatchBenchRequest, type BatchBenchRow, type BenchRequest, type BenchRow } from './bench';
 import { sweepPoint, type SweepPoint, type SweepQuantity } from '../engine/sweep';
 import { runSweep, type SweepOutput, type SweepRequest } from '../engine/sweepExperiment';
 
@@ -201,17 +201,6 @@ export const headlessApi = {
     });
   },
 
-  async rngStream(kind: RngKind, inputs: number[]): Promise<{ words: number[]; normals: number[] }> {
-    const r = await gpuRngStream((await gpu()).device, kind, Uint32Array.from(inputs));
-    return { words: Array.from(r.words), normals: Array.from(r.normals) };
-  },
-
-  async bench(req: BenchRequest): Promise<BenchRow[]> {
-    return benchLandau(await gpu(), req);
-  },
-};
-
-export type HeadlessApi = typeof headlessApi;
   /**
    * interactions=batch (models.md §1.5): the GPU's random partition of every replica at `step`,
    * [replica][position] = particle index (BatchStepPass.encodePartitionOrder, on its own buffers).
@@ -256,3 +245,19 @@ export type HeadlessApi = typeof headlessApi;
     });
   },
 
+  async rngStream(kind: RngKind, inputs: number[]): Promise<{ words: number[]; normals: number[] }> {
+    const r = await gpuRngStream((await gpu()).device, kind, Uint32Array.from(inputs));
+    return { words: Array.from(r.words), normals: Array.from(r.normals) };
+  },
+
+  /** `npm run bench -- --batch`: steps/s of random batches (models.md §1.5) at one (N, p, noise). */
+  async benchBatch(req: BatchBenchRequest): Promise<BatchBenchRow> {
+    return benchBatch(await gpu(), req);
+  },
+
+  async bench(req: BenchRequest): Promise<BenchRow[]> {
+    return benchLandau(await gpu(), req);
+  },
+};
+
+export type HeadlessApi = typeof headlessApi;

@@ -75,3 +75,44 @@ export async function benchLandau(gpu: GpuContext, req: BenchRequest): Promise<B
   }
   return rows;
 }
+
+/** `npm run bench -- --batch`: one random-batch configuration (models.md §1.5). */
+export interface BatchBenchRequest {
+  /** Share-link query of the base parameters; n, batch and noise are set here, interactions=batch, R = 1. */
+  query: string;
+  n: number;
+  batch: number;
+  noise: Noise;
+  seconds: number;
+}
+
+export interface BatchBenchRow {
+  n: number;
+  batch: number;
+  noise: Noise;
+  stepsPerSec: number;
+  /** N · steps/s: every particle is updated once per step. */
+  particleUpdatesPerSec: number;
+  repetitions: number;
+  /** Backend creation (pipeline compilation) and the first step, ms. */
+  setupMs: number;
+}
+
+/** Steps/s of interactions=batch at one (N, p, noise), wall clock around onSubmittedWorkDone. */
+export async function benchBatch(gpu: GpuContext, req: BatchBenchRequest): Promise<BatchBenchRow> {
+  const { params, errors } = parseQuery(`${req.query}&n=${req.n}&noise=${req.noise}&replicas=1&interactions=batch&batch=${req.batch}`);
+  if (errors.length) throw new Error(errors.map((e) => e.message).join('; '));
+  const t0 = performance.now();
+  const b = await WebGpuBackend.create(gpu, params);
+  try {
+    const finish = () => b.finish();
+    const once = await timeIt(() => b.step(1), finish);
+    const setupMs = performance.now() - t0;
+    const second = await timeIt(() => b.step(1), finish);
+    const reps = Math.max(2, Math.min(400, Math.round(req.seconds / Math.max(Math.min(once, second), 1e-4))));
+    const t = await timeIt(() => b.step(reps), finish);
+    return { n: req.n, batch: req.batch, noise: req.noise, stepsPerSec: reps / t, particleUpdatesPerSec: (reps * req.n) / t, repetitions: reps, setupMs };
+  } finally {
+    b.destroy();
+  }
+}

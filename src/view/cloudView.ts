@@ -69,6 +69,24 @@ function disposeObject(obj: THREE.Object3D): void {
 
 const SUBSCRIPT_DIGITS: Record<string, string> = { 1: '₁', 2: '₂', 3: '₃' };
 
+/**
+ * Most points the cloud draws (issue 11: N·R up to 2²² with interactions=batch). Above it the
+ * cloud draws the first CLOUD_MAX_POINTS particles of the replica, which are a uniformly random
+ * subset: the particles are exchangeable (i.i.d. initial data, dynamics symmetric under
+ * relabelling, the random partition included), so any fixed set of indices has the law of a
+ * random one. Histograms and moments still use every particle.
+ */
+export const CLOUD_MAX_POINTS = 1 << 20;
+
+/** Points drawn for a replica of n particles, and the sentence saying so when it is a subset. */
+export function cloudSubset(n: number): { drawn: number; total: number; note: string } {
+  const drawn = Math.min(n, CLOUD_MAX_POINTS);
+  const note = drawn < n
+    ? `drawing ${drawn.toLocaleString('en')} of ${n.toLocaleString('en')} particles (a random subset; histograms and moments use all)`
+    : '';
+  return { drawn, total: n, note };
+}
+
 export class CloudView {
   private readonly scene = new THREE.Scene();
   private readonly camera = new THREE.PerspectiveCamera(40, 1, 0.01, 1000);
@@ -93,6 +111,8 @@ export class CloudView {
   private velocity: THREE.InstancedBufferAttribute | null = null;
   private labels: AxisLabel[] = [];
   private count = 0;
+  /** Particles of the replica (count ≤ total: CLOUD_MAX_POINTS). */
+  private total = 0;
   private d: 2 | 3 = 3;
   private vMax = 1;
   private speedMax = 1;
@@ -189,6 +209,9 @@ export class CloudView {
 
   /** Rebuilds the points for n particles, the axes for dimension d and ranges (velocity units). */
   configure(n: number, d: 2 | 3, vMax: number, speedMax: number, symbol: 'v' | 'x' = 'v', layout: CloudLayout = {}): void {
+    // Above CLOUD_MAX_POINTS, draw a random subset (cloudSubset); the legend says how many.
+    this.total = n;
+    n = cloudSubset(n).drawn;
     const center = layout.center ?? 0;
     const sameShape = n === this.count && d === this.d && vMax === this.vMax && symbol === this.symbol && center === this.center;
     this.symbol = symbol;
@@ -425,7 +448,20 @@ export class CloudView {
       scale.append(s);
     }
     this.legend.append(title, bar, scale);
+    const { note } = cloudSubset(this.total);
+    if (note) {
+      const subset = document.createElement('div');
+      subset.className = 'cloud-legend-subset';
+      subset.textContent = note;
+      this.legend.append(subset);
+    }
   }
+
+  /** Points drawn and particles in the replica (drawn < total: a random subset, cloudSubset). */
+  get subset(): { drawn: number; total: number } {
+    return { drawn: this.count, total: this.total };
+  }
+
 
   /** The GPU buffer behind the points (shared-device mode, after the first render), or null. */
   private velocityBuffer(): GPUBuffer | null {
