@@ -16,9 +16,17 @@ export interface DebugSnapshot {
   inFlight: boolean;
   /** The last submission stopped inside a step (step slices). */
   midStep: boolean;
-  /** Pacing (issue 10): submissions so far, the longest and the last (ms), how they were timed. */
+  /**
+   * Pacing (issue 10): submissions finished and started, the largest in workgroups after the
+   * first measurement (of groupsPerStep per step), the longest GPU time and wall time and the
+   * last GPU time (ms), and how they were timed.
+   */
   submissions: number;
+  submitted: number;
+  largestSubmission: number;
+  groupsPerStep: number;
   worstSubmitMs: number;
+  worstSubmitWallMs: number;
   lastSubmitMs: number;
   timing: 'timestamps' | 'wall' | 'cpu';
   /** Estimated GPU time of one step (ms), null before a measurement. */

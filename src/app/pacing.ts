@@ -55,12 +55,19 @@ export class Pacer {
     } else {
       groups = Math.floor(TARGET_SUBMIT_MS / Math.max(this.msPerGroup, 1e-9));
       if (this.lastGroups > 0) groups = Math.min(groups, GROWTH * this.lastGroups);
+      // Slices only where a whole step would outlast the budget: a step that fits is never cut
+      // (a noisy measurement would otherwise halve small steps and double their overhead).
+      if (this.msPerGroup * this.grid.groupsPerStep <= MAX_SUBMIT_MS) groups = Math.max(groups, this.grid.groupsPerStep);
     }
     return Math.max(1, Math.min(cap, groups));
   }
 
-  /** Records a finished submission of `groups` workgroups that took `ms`. */
-  record(groups: number, ms: number): void {
+  /** Longest wall time from a submission to its completion (ms). */
+  worstWallMs = 0;
+
+  /** Records a finished submission of `groups` workgroups that took `ms` of GPU time (`wallMs` from submit to completion). */
+  record(groups: number, ms: number, wallMs = ms): void {
+    if (Number.isFinite(wallMs)) this.worstWallMs = Math.max(this.worstWallMs, wallMs);
     if (!(groups >= 1) || !(ms >= 0) || !Number.isFinite(ms)) return;
     const per = Math.max(ms, 1e-6) / groups;
     this.msPerGroup = this.msPerGroup === null ? per : (1 - EMA_WEIGHT) * this.msPerGroup + EMA_WEIGHT * per;

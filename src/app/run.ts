@@ -31,6 +31,9 @@ export interface Run {
   companionInFlight: boolean;
   /** Steps whose GPU work has finished (the status line's counter). */
   completedSteps: number;
+  /** Paced submissions started (main run), and the largest one in workgroups. */
+  submitted: number;
+  largestSubmission: number;
   /** (time ms, completed steps) samples for steps/s. */
   rate: [number, number][];
   momentsPending: boolean;

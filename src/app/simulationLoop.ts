@@ -47,8 +47,10 @@ export const CPU_MAX_REPLICAS = 4;
 /** Minimum wall time between chart refreshes and status-line updates (ms). */
 const CHARTS_EVERY_MS = 150;
 const STATS_EVERY_MS = 250;
-/** Renders of the cloud after a change (see `cloudFrames`). */
+/** Renders of the cloud after a change when its pipelines could not be compiled ahead (see `settleCloud`). */
 const CLOUD_SETTLE_FRAMES = 30;
+/** Renders after a change once the pipelines are compiled: one to create the points' buffer, one to draw the copy. */
+const CLOUD_READY_FRAMES = 3;
 
 export interface LoopContainers {
   cloud: HTMLElement;
@@ -87,8 +89,18 @@ export class SimulationLoop {
    * Frames the cloud still has to render. More than one after a change: three.js compiles new
    * pipelines asynchronously and skips what is not ready, so a single render can miss it.
    */
-  private cloudFrames = CLOUD_SETTLE_FRAMES;
+  private cloudFrames = 0;
   private recovering = false;
+  /**
+   * Cloud render pacing: where a render is slow (SwiftShader composites a WebGPU canvas in
+   * software: ~0.3 s at N = 4096, ~1 s at 65536 here), the cloud renders at most a third of the
+   * time, so that the page and the step submissions keep the rest. The cost is the frame
+   * interval that follows a render (exponential average).
+   */
+  private cloudCostMs = 0;
+  private lastCloudRenderAt = -Infinity;
+  private prevFrameAt = 0;
+  private renderedLastFrame = false;
 
   constructor(readonly store: AppStore, private readonly el: LoopContainers) {
     this.marginals = new MarginalCharts(el.marginals);
@@ -115,9 +127,9 @@ export class SimulationLoop {
       if (s.highContrast !== prev.highContrast) this.applyTheme();
       if (s.pointSize !== prev.pointSize) {
         this.cloud?.setPointSize(s.pointSize);
-        this.cloudFrames = CLOUD_SETTLE_FRAMES;
+        this.settleCloud();
       }
-      if (s.replica !== prev.replica) this.cloudFrames = CLOUD_SETTLE_FRAMES;
+      if (s.replica !== prev.replica) this.cloudFrames = Math.max(this.cloudFrames, CLOUD_READY_FRAMES);
       if (s.entropyLog !== prev.entropyLog && this.run) this.configureEntropy(this.run);
     });
     try {
@@ -164,11 +176,30 @@ export class SimulationLoop {
       this.el.cloud.addEventListener('pointerdown', this.markCloudDirty);
       this.el.cloud.addEventListener('wheel', this.markCloudDirty, { passive: true });
       this.cloudFailed = null;
+      this.settleCloud();
     } catch (e) {
       this.cloud = null;
       this.cloudFailed = `The 3D view could not start (${String(e)}); charts and curves still run.`;
     }
   }
+
+  /**
+   * After a change of the scene: compile its pipelines first (CloudView.prepare), then render a
+   * few frames; if compiling ahead fails, render CLOUD_SETTLE_FRAMES frames as three compiles.
+   */
+  private settleCloud(): void {
+    const cloud = this.cloud;
+    if (!cloud) return;
+    this.cloudFrames = 0;
+    const token = ++this.cloudSettles;
+    cloud.prepare().then(() => {
+      if (this.cloud === cloud && token === this.cloudSettles) this.cloudFrames = Math.max(this.cloudFrames, CLOUD_READY_FRAMES);
+    }, () => {
+      if (this.cloud === cloud && token === this.cloudSettles) this.cloudFrames = CLOUD_SETTLE_FRAMES;
+    });
+  }
+
+  private cloudSettles = 0;
 
   private readonly markCloudDirty = (): void => {
     this.cloudFrames = Math.max(this.cloudFrames, 2);
@@ -178,7 +209,7 @@ export class SimulationLoop {
     const hc = this.store.getState().highContrast;
     this.cloud?.setHighContrast(hc);
     this.heatmap.setHighContrast(hc);
-    this.cloudFrames = CLOUD_SETTLE_FRAMES;
+    this.settleCloud();
     if (this.run) this.configureViews(this.run);
   }
 
@@ -251,7 +282,7 @@ export class SimulationLoop {
         params, backend, companion, companionNoise, histogram, range, t0,
         series: new TimeSeries(params.d, params.model === 'torus' ? 'uniform' : 'gaussian'),
         pacer: pacerOf(backend), companionPacer: pacerOf(companion),
-        cpuStepMs: 1, stepInFlight: false, companionInFlight: false, completedSteps: 0, rate: [],
+        cpuStepMs: 1, stepInFlight: false, companionInFlight: false, completedSteps: 0, submitted: 0, largestSubmission: 0, rate: [],
         momentsPending: false, histogramPending: false, particlesPending: false,
         lastMomentsStep: -1, lastMomentsAt: 0, lastHistogramStep: -1, lastHistogramAt: 0, lastCloudStep: -1, lastCloudReplica: -1,
         // The initial data's moments, so that the first histogram's overlays (Maxwellian at the
@@ -296,7 +327,7 @@ export class SimulationLoop {
     this.cloud?.configure(p.n, p.d, run.range.vMax, run.range.colorMax, symbol, { center: run.range.center ?? 0, colouring: vortices ? 'circulation' : 'speed' });
     this.heatmap.setSymbol(symbol);
     run.lastCloudStep = -1;
-    this.cloudFrames = CLOUD_SETTLE_FRAMES;
+    this.settleCloud();
     const lambOseen = isLambOseen(p) ? { width: p.width, sigma: p.sigma } : null;
     const torusCosine = p.model === 'torus' && p.init === 'cosine' ? { amp: p.amp, rate: cosineModeRate(p) } : null;
     this.marginals.configure({
@@ -369,12 +400,12 @@ export class SimulationLoop {
   private readonly frame = (now: number): void => {
     if (this.disposed) return;
     this.rafId = requestAnimationFrame(this.frame);
+    if (this.renderedLastFrame) this.cloudCostMs = 0.6 * this.cloudCostMs + 0.4 * (now - this.prevFrameAt);
+    this.renderedLastFrame = false;
+    this.prevFrameAt = now;
     const run = this.run;
     if (!run) {
-      if (this.cloudFrames > 0 && this.cloud) {
-        this.cloudFrames--;
-        this.cloud.render();
-      }
+      this.renderCloud(now);
       return;
     }
     if (this.gpu?.lost) return; // recovery is under way
@@ -383,7 +414,7 @@ export class SimulationLoop {
       // (so every run's curves start at t0).
       this.readbacks.poll(run, now);
       stepRun(run, this.store.getState(), (p) => this.store.setState(p), now, () => this.run === run);
-      this.drawCloud(run);
+      this.drawCloud(run, now);
       if (now - this.lastChartsAt > CHARTS_EVERY_MS) {
         this.lastChartsAt = now;
         this.curves.update(run.series);
@@ -400,9 +431,24 @@ export class SimulationLoop {
     }
   };
 
-  private drawCloud(run: Run): void {
+  /** Renders the cloud if it has frames to render and its render pacing allows one now. */
+  private renderCloud(now: number): void {
+    const cloud = this.cloud;
+    if (!cloud || this.cloudFrames <= 0) return;
+    // Slow renders (over two 60 Hz frames) take at most a third of the time.
+    if (this.cloudCostMs > 33 && now - this.lastCloudRenderAt < 3 * this.cloudCostMs) return;
+    this.cloudFrames--;
+    cloud.render();
+    this.lastCloudRenderAt = now;
+    this.renderedLastFrame = true;
+  }
+
+  private drawCloud(run: Run, now: number): void {
     const cloud = this.cloud;
     if (!cloud) return;
+    // A copy into the cloud only when it will be drawn (its render pacing), so a slow cloud does
+    // not queue a copy per frame.
+    if (this.cloudCostMs > 33 && now - this.lastCloudRenderAt < 3 * this.cloudCostMs) return;
     const p = run.params;
     const replica = Math.min(this.store.getState().replica, p.replicas - 1);
     const step = run.backend.stepCount;
@@ -437,10 +483,7 @@ export class SimulationLoop {
         });
       }
     }
-    if (this.cloudFrames > 0) {
-      this.cloudFrames--;
-      cloud.render();
-    }
+    this.renderCloud(now);
   }
 
   /** Completed steps: finished on the GPU (WebGPU) or taken (CPU). */
@@ -556,7 +599,11 @@ export class SimulationLoop {
       inFlight: run ? run.stepInFlight || run.companionInFlight : false,
       midStep: run?.backend instanceof WebGpuBackend ? run.backend.midStep : false,
       submissions: pacer?.submissions ?? 0,
+      submitted: run?.submitted ?? 0,
+      largestSubmission: run?.largestSubmission ?? 0,
+      groupsPerStep: run?.backend instanceof WebGpuBackend ? run.backend.groupsPerStep : 0,
       worstSubmitMs: pacer?.worstMs ?? 0,
+      worstSubmitWallMs: pacer?.worstWallMs ?? 0,
       lastSubmitMs: pacer?.lastMs ?? 0,
       timing: run?.backend instanceof WebGpuBackend ? run.backend.timingSource : 'cpu',
       stepMs: pacer?.stepMs ?? null,

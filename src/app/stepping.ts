@@ -25,13 +25,14 @@ function wanted(s: AppState): { single: boolean; cap: number } | null {
 }
 
 /** Submits one paced batch of `backend` (≤ maxSteps steps); `settle` runs when the GPU finished it. */
-function submitPaced(backend: WebGpuBackend, pacer: Pacer, maxSteps: number, settle: (stepsCompleted: number, ok: boolean) => void): number {
+function submitPaced(backend: WebGpuBackend, pacer: Pacer, maxSteps: number, settle: (stepsCompleted: number, ok: boolean) => void, groupsSeen?: (groups: number) => void): number {
   const a = backend.advance(pacer.nextGroups(maxSteps), maxSteps);
+  groupsSeen?.(a.groups);
   a.done.then((timing) => {
-    // Pace on the longer of GPU time and wall time: what Pause waits for is the wall time, and
-    // on a CPU adapter sharing its cores (SwiftShader) or a GPU shared with the display, the
-    // queue can take far longer than the timestamps' GPU time.
-    pacer.record(a.groups, Math.max(timing.ms, timing.wallMs ?? 0));
+    // GPU time (timestamps; else the wall time to completion): the work this submission holds.
+    // The wall time also counts waiting behind other work (a cloud render, a readback), which a
+    // smaller submission would not shorten.
+    pacer.record(a.groups, timing.ms, timing.wallMs ?? timing.ms);
     settle(a.stepsCompleted, true);
   }, () => settle(a.stepsCompleted, false));
   return a.stepsCompleted;
@@ -48,11 +49,14 @@ export function stepRun(run: Run, s: AppState, setState: (p: Partial<AppState>) 
   if (backend instanceof WebGpuBackend && run.pacer) {
     if (run.stepInFlight || run.companionInFlight) return;
     run.stepInFlight = true;
+    run.submitted++;
     const encoded = submitPaced(backend, run.pacer, w.cap, (k, ok) => {
       run.stepInFlight = false;
       if (!ok || !isCurrent()) return;
       run.completedSteps += k;
       if (k > 0) run.rate.push([performance.now(), run.completedSteps]);
+    }, (g) => {
+      if (run.pacer!.submissions > 0) run.largestSubmission = Math.max(run.largestSubmission, g);
     });
     // A single step is taken when its last slice is submitted.
     if (w.single && encoded > 0) setState({ pendingSteps: s.pendingSteps - 1 });

@@ -32,19 +32,29 @@ describe('Pacer (issue 10)', () => {
     for (let k = 0; k < 10; k++) {
       pacer.record(last, last * 1e-4);
       const next = pacer.nextGroups(4);
-      expect(next).toBeLessThanOrEqual(GROWTH * last);
+      // At most ×GROWTH, except that a step that fits the budget is never cut into slices.
+      expect(next).toBeLessThanOrEqual(Math.max(GROWTH * last, 32));
       last = next;
     }
     expect(last).toBe(4 * 32);
   });
 
   it('targets TARGET_SUBMIT_MS once measured, and adapts when the adapter slows down', () => {
-    const pacer = new Pacer({ groupsPerStep: 1000, pairsPerGroup: 1e6 });
+    // A step of 4000 workgroups at 0.1 ms each (400 ms) must be sliced to ≈ 50 ms.
+    const pacer = new Pacer({ groupsPerStep: 4000, pairsPerGroup: 1e6 });
     simulate(pacer, 0.1, 12, 64);
     expect(pacer.nextGroups(64) * 0.1).toBeCloseTo(TARGET_SUBMIT_MS, -1);
     // Ten times slower (another tab took the GPU): one over-budget submission, then back in budget.
     const times = simulate(pacer, 1, 6, 64);
     expect(times.slice(1).every((t) => t <= MAX_SUBMIT_MS)).toBe(true);
+  });
+
+  it('never cuts a step that fits the budget, however noisy the measurements', () => {
+    // 4 workgroups of 20 ms: one step = 80 ms ≤ MAX_SUBMIT_MS, so submissions are whole steps.
+    const pacer = new Pacer({ groupsPerStep: 4, pairsPerGroup: 1e7 });
+    simulate(pacer, 20, 6, 8);
+    expect(pacer.nextGroups(8) % 4).toBe(0);
+    expect(pacer.nextGroups(8)).toBeGreaterThanOrEqual(4);
   });
 
   it('rejects a grid without work', () => {
