@@ -485,10 +485,10 @@ export function relevantKeys(p: Params): (keyof Params)[] {
       if (p.init !== 'bkw') keys.push('temp');
       if (p.init === 'bimaxwellian') keys.push('shift');
       keys.push('normalize');
-      break;
-    case 'first-order':
       keys.push('interactions');
       if (p.interactions === 'batch') keys.push('batch');
+      break;
+    case 'first-order':
       keys.push('kernel', p.kernel === 'biot-savart' ? 'circ' : 'sign', 'chi');
       if (p.kernel === 'riesz') keys.push('s');
       if (isSingularKernel(p.kernel)) keys.push('eps');
