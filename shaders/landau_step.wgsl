@@ -62,8 +62,9 @@ fn pairNoiseTerm(z: vec3f, r2: f32, sqrtAlpha: f32, sgn: f32, eta: vec2f) -> vec
 }
 
 // The pair-noise components of one draw: standard normals by Box-Muller (two of them when only
-// eta.xy is used: fgm, kac, and rotation in 2D), or +-1 with two-point increments. Twin of
-// pairIncrements in src/physics/landau/particleSystem.ts.
+// eta.xy is used: fgm, kac, and rotation in 2D), or +-1 from the top bit of each word with
+// two-point increments (only rotation-shared's per-partner draws: the pair systems take theirs
+// from twoPointBytes). Twin of pairIncrements in src/physics/landau/particleSystem.ts.
 fn pairIncrements(w: vec4u) -> vec4f {
   if (TWO_POINT) { return twoPoint4(w); }
   if (NOISE >= 3u && D == 3u) { return normals4(w); }
@@ -99,6 +100,71 @@ struct Acc {
   qX: vec4f, qY: vec4f, qZ: vec4f,
   oXY: vec4f, oYZ: vec4f, oZX: vec4f,
   noise: vec3f, // pair-noise systems: as PairSums.noise
+  nX: vec4f, nY: vec4f, nZ: vec4f, // two-point increments: the noise sum per lane (accumulateTwoPoint)
+}
+
+// Two-point increments (issue 13) of fgm, kac and rotation: the sign bits of the four pairs
+// (i, j0 + c), c = 0..3, from ONE hash per 4x4 block of pairs. The block key is the pair of
+// particle blocks (i >> 2, j >> 2), ordered for fgm/rotation and unordered for kac (both
+// particles of a kac pair then read the same bits); pair (lo, hi) (lo = i for ordered keys,
+// min(i, j) for kac) takes byte (hi & 3) of word (lo & 3), so the 16 pairs of a block use
+// disjoint bits. Component m of the pair's increment is bit 7 - m of its byte (twoPointSign).
+// Twin of twoPointPairByte in particleSystem.ts. j0 is a multiple of 4: the partners share a block.
+fn twoPointBytes(i: u32, j0: u32, sw: u32) -> vec4u {
+  let bi = i >> 2u;
+  let bj = j0 >> 2u;
+  let il = i & 3u;
+  var key = pairWordOf(bi, bj);
+  var iIsLo = vec4<bool>(true);
+  if (NOISE == 2u) {
+    key = pairWordOf(min(bi, bj), max(bi, bj));
+    iIsLo = vec4<bool>(bi < bj) | (vec4<bool>(bi == bj) & (vec4u(0u, 1u, 2u, 3u) > vec4u(il)));
+  }
+  let h = draw4(P.seed, P.step, key, sw);
+  let asLo = vec4u(h[il]) >> vec4u(0u, 8u, 16u, 24u); // i = lo: word i & 3, byte c
+  let asHi = h >> vec4u(8u * il);                      // j = lo: word c, byte i & 3
+  return select(asHi, asLo, iIsLo) & vec4u(0xffu);
+}
+
+// +-1 from bit 7 - m of each byte.
+fn twoPointSign(bytes: vec4u, m: u32) -> vec4f {
+  return select(vec4f(1.0), vec4f(-1.0), (bytes & vec4u(0x80u >> m)) != vec4u(0u));
+}
+
+// The two-point pair noise of the four partners j0 .. j0+3 in vector arithmetic (no per-partner
+// loop): fgm/kac as pairNoiseTerm (the Duff et al. basis of z-perp from the canonical z_c),
+// rotation as rotationNoiseTerm (omega x z). Same formulas, lane by lane.
+fn accumulateTwoPoint(acc: ptr<function, Acc>, i: u32, j0: u32, zx: vec4f, zy: vec4f, zz: vec4f, r2: vec4f, al: vec4f, sw: u32) {
+  let bytes = twoPointBytes(i, j0, sw);
+  let q = sqrt(al);
+  let s1 = twoPointSign(bytes, 0u);
+  if (D == 2u) {
+    // fgm, kac and rotation alike: eta_1 (-z_y, z_x) (z-perp is odd: kac's antisymmetry for free).
+    let f = q * s1;
+    (*acc).nX -= f * zy; (*acc).nY += f * zx;
+    return;
+  }
+  let s2 = twoPointSign(bytes, 1u);
+  if (NOISE == 3u) {
+    let s3 = twoPointSign(bytes, 2u); // (eta_12, eta_13, eta_23) = (s1, s2, s3)
+    (*acc).nX -= q * (s1 * zy + s2 * zz);
+    (*acc).nY += q * (s1 * zx - s3 * zz);
+    (*acc).nZ += q * (s2 * zx + s3 * zy);
+    return;
+  }
+  var sgn = vec4f(1.0);
+  if (NOISE == 2u) { sgn = select(vec4f(1.0), vec4f(-1.0), vec4u(i) > vec4u(j0) + vec4u(0u, 1u, 2u, 3u)); }
+  let invR = select(vec4f(0.0), inverseSqrt(r2), r2 > vec4f(0.0));
+  let g = sgn * invR;
+  let nx = g * zx; let ny = g * zy; let nz = g * zz;
+  let sz = select(vec4f(-1.0), vec4f(1.0), nz >= vec4f(0.0));
+  let a = -1.0 / (sz + nz);
+  let b = nx * ny * a;
+  let f = sgn * q * r2 * invR;
+  let t1 = f * s1; let t2 = f * s2;
+  (*acc).nX += t1 * (1.0 + sz * nx * nx * a) + t2 * b;
+  (*acc).nY += t1 * (sz * b) + t2 * (sz + ny * ny * a);
+  (*acc).nZ -= t1 * (sz * nx) + t2 * ny;
 }
 
 // The four partners j0 .. j0+3 (tile slot k) of particle i with velocity vi, into acc.
@@ -114,6 +180,8 @@ fn accumulate(acc: ptr<function, Acc>, i: u32, vi: vec3f, j0: u32, k: u32, px: v
   if (NOISE == 0u) {
     (*acc).qX += ax * zx; (*acc).qY += ay * zy; (*acc).qZ += az * zz;
     (*acc).oXY -= ax * zy; (*acc).oYZ -= ay * zz; (*acc).oZX -= az * zx;
+  } else if (TWO_POINT && NOISE != 4u) {
+    accumulateTwoPoint(acc, i, j0, zx, zy, zz, r2, al, sw);
   } else if (NOISE >= 3u) {
     for (var c = 0u; c < 4u; c++) {
       // rotation: one draw per ORDERED pair (i, j); rotation-shared: partner j's staged noises.
@@ -148,7 +216,7 @@ fn finish(a: Acc) -> PairSums {
   s.diag = vec3f(q.y + q.z, q.x + q.z, q.x + q.y); // d = 2: z_z = 0, so q.z = 0
   s.offd = vec3f(hsum(a.oXY), hsum(a.oYZ), hsum(a.oZX));
   if (D == 2u) { s.diag.z = 0.0; }
-  s.noise = a.noise;
+  s.noise = a.noise + vec3f(hsum(a.nX), hsum(a.nY), hsum(a.nZ));
   return s;
 }
 

@@ -1,12 +1,14 @@
 /**
  * `npm run bench [-- --n 1024,4096,16384 --seconds 2 --query 'd=3&gamma=-3&eps=0.1' --pb 1|2|4]`
+ * `[--noise nanbu,fgm,kac,rotation,rotation-shared --increments gaussian,two-point]` (two-point
+ * rows, issue 13, are measured for the pair-noise systems only; nanbu keeps Gaussian normals)
  * `npm run bench -- --batch [--n …] [--p 2,8] [--noise kac] [--bias]`: random batches (tools/benchBatch.ts).
  * Pair-pass throughput and full-step rates of each noise system on the available WebGPU adapter
  * (headless Chromium), beside the float64 CPU reference's pair rate measured in the same run.
  */
 import { parseArgs } from 'node:util';
 import { CpuBackend } from '../src/engine/cpuBackend';
-import { parseQuery, type Noise } from '../src/physics/params';
+import { paramDef, parseQuery, type Increments, type Noise } from '../src/physics/params';
 import type { BenchRow } from '../src/headless/bench';
 import type { HeadlessApi } from '../src/headless/api';
 import { headlessSession } from './browser';
@@ -16,6 +18,7 @@ const { values } = parseArgs({
   options: {
     n: { type: 'string', default: '1024,4096,16384' },
     noise: { type: 'string', default: 'nanbu,fgm,kac' },
+    increments: { type: 'string', default: 'gaussian' },
     seconds: { type: 'string', default: '2' },
     query: { type: 'string', default: 'd=3&gamma=-3&eps=0.1&dt=0.001' },
     json: { type: 'string' },
@@ -32,6 +35,16 @@ if (pairBlock !== undefined && ![1, 2, 4].includes(pairBlock)) {
 }
 const ns = values.n.split(',').map(Number);
 const noises = values.noise.split(',') as Noise[];
+const incrementsList = values.increments.split(',') as Increments[];
+for (const [key, list] of [['noise', noises], ['increments', incrementsList]] as const) {
+  const options = paramDef(key).options as readonly string[];
+  if (list.some((x) => !options.includes(x))) {
+    console.error(`--${key}: expected a comma-separated list of ${options.join(', ')}`);
+    process.exit(2);
+  }
+}
+/** A row's name: the noise system, with "/2pt" for two-point increments. */
+const rowName = (noise: string, increments: Increments) => (increments === 'two-point' ? `${noise}/2pt` : noise);
 const seconds = Number(values.seconds);
 const { params, errors } = parseQuery(values.query);
 if (errors.length) {
@@ -43,9 +56,9 @@ function fmt(x: number): string {
   return x.toExponential(2);
 }
 
-async function cpuPairsPerSec(noise: Noise): Promise<number> {
+async function cpuPairsPerSec(noise: Noise, increments: Increments): Promise<number> {
   const n = 512;
-  const b = new CpuBackend({ ...params, n, noise, replicas: 1 });
+  const b = new CpuBackend({ ...params, n, noise, increments, replicas: 1 });
   b.step(1);
   const t0 = performance.now();
   let steps = 0;
@@ -79,26 +92,29 @@ try {
   for (const n of ns) {
     const r = await page.evaluate(
       (req) => (window as unknown as { mfl: HeadlessApi }).mfl.bench(req),
-      { query: values.query, ns: [n], noises, seconds, pairBlock: pairBlock as 1 | 2 | 4 | undefined },
+      { query: values.query, ns: [n], noises, increments: incrementsList, seconds, pairBlock: pairBlock as 1 | 2 | 4 | undefined },
     );
     rows.push(...r);
     for (const row of r) {
-      console.log(`N=${String(row.n).padStart(6)} ${row.noise.padEnd(5)}  pair pass ${fmt(row.pairPassPairsPerSec)} pairs/s   full step ${row.stepsPerSec.toFixed(2).padStart(8)} steps/s = ${fmt(row.stepPairsPerSec)} pairs/s  (${row.repetitions} reps, PB ${row.pairBlock})`);
+      console.log(`N=${String(row.n).padStart(6)} ${rowName(row.noise, row.increments).padEnd(19)}  pair pass ${fmt(row.pairPassPairsPerSec)} pairs/s   full step ${row.stepsPerSec.toFixed(2).padStart(8)} steps/s = ${fmt(row.stepPairsPerSec)} pairs/s  (${row.repetitions} reps, PB ${row.pairBlock})`);
     }
   }
-  console.log('\nratios at each N (full step time / nanbu pair-pass time; fgm, kac step time / nanbu step time):');
+  console.log('\nratios at each N (nanbu: full step time / its pair-pass time; the others: their full-step pairs/s as a fraction of nanbu\'s):');
   for (const n of ns) {
     const nanbu = rows.find((x) => x.n === n && x.noise === 'nanbu');
     if (!nanbu) continue;
     const line = [`N=${n}: nanbu step/pair pass ${(nanbu.pairPassPairsPerSec / nanbu.stepPairsPerSec).toFixed(2)}`];
-    for (const noise of ['fgm', 'kac'] as const) {
-      const x = rows.find((y) => y.n === n && y.noise === noise);
-      if (x) line.push(`${noise}/nanbu step ${(nanbu.stepsPerSec / x.stepsPerSec).toFixed(2)}`);
+    for (const x of rows.filter((y) => y.n === n && y.noise !== 'nanbu')) {
+      line.push(`${rowName(x.noise, x.increments)} ${(x.stepsPerSec / nanbu.stepsPerSec).toFixed(2)}× nanbu`);
     }
     console.log('  ' + line.join(', '));
   }
   console.log('\nfloat64 CPU reference (Node, N=512, one thread):');
-  for (const noise of noises) console.log(`  ${noise.padEnd(5)} ${fmt(await cpuPairsPerSec(noise))} pairs/s`);
+  for (const noise of noises) {
+    for (const increments of incrementsList.filter((i) => noise !== 'nanbu' || i === 'gaussian')) {
+      console.log(`  ${rowName(noise, increments).padEnd(19)} ${fmt(await cpuPairsPerSec(noise, increments))} pairs/s`);
+    }
+  }
   if (values.json) {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(values.json, JSON.stringify({ adapter, query: values.query, rows }, null, 1));

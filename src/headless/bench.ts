@@ -6,13 +6,15 @@
 import type { GpuContext } from '../gpu/device';
 import { WebGpuBackend } from '../engine/webgpuBackend';
 import type { PairBlock } from '../gpu/passes/landauStep';
-import { parseQuery, type Noise } from '../physics/params';
+import { parseQuery, type Increments, type Noise } from '../physics/params';
 
 export interface BenchRequest {
   /** Share-link query of the base parameters (d, gamma, eps, rng…); n and noise are swept. */
   query: string;
   ns: number[];
   noises: Noise[];
+  /** Pair-noise increments to measure (default ['gaussian']); two-point rows skip nanbu (issue 13). */
+  increments?: Increments[];
   /** Seconds to aim for per measurement. */
   seconds: number;
   /** Force the Landau pass's particles per invocation (default: by adapter, landauStep.ts pairBlockFor). */
@@ -22,6 +24,7 @@ export interface BenchRequest {
 export interface BenchRow {
   n: number;
   noise: Noise;
+  increments: Increments;
   /** The pair pass alone (pairTerms entry: drift + Ā for nanbu, drift + pair noise for fgm/kac). */
   pairPassPairsPerSec: number;
   stepsPerSec: number;
@@ -41,8 +44,8 @@ async function timeIt(f: () => void, finish: () => Promise<void>): Promise<numbe
 export async function benchLandau(gpu: GpuContext, req: BenchRequest): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const n of req.ns) {
-    for (const noise of req.noises) {
-      const { params, errors } = parseQuery(`${req.query}&n=${n}&noise=${noise}&replicas=1`);
+    for (const [noise, increments] of req.noises.flatMap((x) => (req.increments ?? ['gaussian']).filter((i) => x !== 'nanbu' || i === 'gaussian').map((i) => [x, i] as const))) {
+      const { params, errors } = parseQuery(`${req.query}&n=${n}&noise=${noise}&increments=${increments}&replicas=1`);
       if (errors.length) throw new Error(errors.map((e) => e.message).join('; '));
       const b = await WebGpuBackend.create(gpu, params, undefined, req.pairBlock);
       const terms = gpu.device.createBuffer({ label: 'bench.terms', size: b.stepPass.termsBytes(), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
@@ -64,7 +67,7 @@ export async function benchLandau(gpu: GpuContext, req: BenchRequest): Promise<B
       await timeIt(() => b.step(1), finish);
       const tStep = await timeIt(() => b.step(reps), finish);
       rows.push({
-        n, noise, repetitions: reps, pairBlock: b.stepPass.perInvocation,
+        n, noise, increments, repetitions: reps, pairBlock: b.stepPass.perInvocation,
         pairPassPairsPerSec: (reps * n * n) / tPair,
         stepsPerSec: reps / tStep,
         stepPairsPerSec: (reps * n * n) / tStep,

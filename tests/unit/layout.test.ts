@@ -65,6 +65,8 @@ describe('first-order and torus shaders (issue 5)', () => {
     expect(wgslStream('STREAM_NANBU')).toBe(Stream.nanbu);
     expect(wgslStream('STREAM_FIRST_ORDER')).toBe(Stream.firstOrder);
     expect(wgslStream('STREAM_TORUS')).toBe(Stream.torus);
+    expect(wgslStream('STREAM_PAIR_ROTATION')).toBe(Stream.pairRotation);
+    expect(wgslStream('STREAM_ROTATION_SHARED')).toBe(Stream.rotationShared);
     expect(firstOrder.default).toMatch(/STREAM_FIRST_ORDER/);
     expect(torus.default).toMatch(/STREAM_TORUS/);
   });
@@ -74,6 +76,11 @@ describe('particles per invocation of the Landau pair sweep (pairBlockFor)', () 
   it('GPUs and the pair-noise systems: 1; a CPU adapter with nanbu: the largest block leaving a workgroup per core', () => {
     expect(pairBlockFor(65536, 1, 'nanbu', false)).toBe(1);
     expect(pairBlockFor(4096, 1, 'kac', true, 2)).toBe(1);
+    // Two-point increments and rotation-shared have cheap pairs again: they block like nanbu (issue 13).
+    expect(pairBlockFor(4096, 1, 'kac', true, 2, 'two-point')).toBe(4);
+    expect(pairBlockFor(4096, 1, 'rotation-shared', true, 2)).toBe(4);
+    expect(pairBlockFor(4096, 1, 'rotation', true, 2)).toBe(1);
+    expect(pairBlockFor(4096, 1, 'kac', false, 2, 'two-point')).toBe(1);
     expect(pairBlockFor(4096, 1, 'nanbu', true, 2)).toBe(4); // 8 workgroups of 4·128
     expect(pairBlockFor(4096, 1, 'nanbu', true, 16)).toBe(2); // 16 workgroups of 2·128
     expect(pairBlockFor(1024, 1, 'nanbu', true, 16)).toBe(1);

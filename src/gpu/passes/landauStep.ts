@@ -35,12 +35,16 @@ export type PairBlock = 1 | 2 | 4;
  * particles, at the price of PB times fewer workgroups (docs/performance.md, measured):
  * - a CPU adapter (SwiftShader), nanbu: the tile reads dominate and a few workgroups per core
  *   suffice, so the largest PB that leaves ≥ `cores` workgroups (N = 4096: 7–8e7 → 1.0–1.2e8
- *   pairs/s with PB = 4). fgm and kac, whose per-pair random draw dominates, gained nothing: 1;
+ *   pairs/s with PB = 4). fgm and kac, whose per-pair random draw dominates, gained nothing: 1.
+ *   With two-point increments (one hash per 4×4 block of pairs, no Box–Muller) and for
+ *   rotation-shared (partner draws staged per tile) the per-pair work is small again and they
+ *   block like nanbu (N = 4096, kac two-point: 1.7e7 → 4.1e7 pairs/s with PB = 2 or 4);
  * - GPUs: 1. On an H100, PB = 2 or 4 was never faster, and up to 3× slower at small N
  *   (fewer workgroups than the GPU has SMs).
  */
-export function pairBlockFor(n: number, replicas: number, noise: Noise, cpuAdapter: boolean, cores = 4): PairBlock {
-  if (!cpuAdapter || noise !== 'nanbu') return 1;
+export function pairBlockFor(n: number, replicas: number, noise: Noise, cpuAdapter: boolean, cores = 4, increments: Increments = 'gaussian'): PairBlock {
+  const cheapPairs = noise === 'nanbu' || noise === 'rotation-shared' || increments === 'two-point';
+  if (!cpuAdapter || !cheapPairs) return 1;
   for (const pb of [4, 2] as const) {
     if (Math.ceil(n / (STEP_WORKGROUP * pb)) * replicas >= cores && STEP_WORKGROUP * pb * n <= MAX_CPU_GROUP_PAIRS) return pb;
   }
@@ -72,7 +76,7 @@ export class LandauStepPass extends PairStepPass {
       RNG_KIND: cfg.rng === 'pcg4d' ? 0 : 1,
       FULL_TILES: cfg.n % STEP_WORKGROUP === 0 ? 1 : 0,
     };
-    const pb = cfg.pairBlock ?? pairBlockFor(cfg.n, cfg.replicas, cfg.noise, cfg.cpuAdapter ?? false, globalThis.navigator?.hardwareConcurrency ?? 4);
+    const pb = cfg.pairBlock ?? pairBlockFor(cfg.n, cfg.replicas, cfg.noise, cfg.cpuAdapter ?? false, globalThis.navigator?.hardwareConcurrency ?? 4, cfg.increments);
     constants.PB = pb;
     return new LandauStepPass(await PairStepPass.build(device, {
       owner: 'LandauStepPass', variant: cfg.increments === 'two-point' && cfg.noise !== 'nanbu' ? `${cfg.noise}, two-point` : cfg.noise, code: shaderSources.landauStep,
