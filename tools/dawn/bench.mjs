@@ -25,7 +25,8 @@
  *   --backend vulkan|opengles|opengl|null…   Dawn backend (default: Dawn's choice)
  *   --n 4096,16384,65536,65536x2             particles per replica, "NxR" for R replicas
  *   --gamma -3,0                              γ (GAMMA_MODE 2 for −3, 1 for 0, 0 otherwise)
- *   --noise nanbu,fgm,kac                     noise systems (NOISE 0, 1, 2)
+ *   --noise nanbu,fgm,kac                     noise systems (NOISE 0, 1, 2; also rotation 3, rotation-shared 4)
+ *   --increments gaussian,two-point           pair-noise increments (TWO_POINT; two-point rows skip nanbu)
  *   --d 3  --eps 0.1  --dt 0.001  --seed 1  --rng pcg4d|philox
  *   --wg 128                                  workgroup sizes to try (the app uses 128)
  *   --pb 1                                    particles per invocation to try (1, 2, 4; WG/PB in the table)
@@ -51,6 +52,7 @@ const { values: opt } = parseArgs({
     n: { type: 'string', default: '4096,16384,65536,65536x2' },
     gamma: { type: 'string', default: '-3,0' },
     noise: { type: 'string', default: 'nanbu,fgm,kac' },
+    increments: { type: 'string', default: 'gaussian' },
     d: { type: 'string', default: '3' },
     eps: { type: 'string', default: '0.1' },
     dt: { type: 'string', default: '0.001' },
@@ -132,7 +134,7 @@ const d = Number(opt.d);
 const eps = Number(opt.eps);
 const dt = Number(opt.dt);
 const seed = Number(opt.seed);
-const NOISE = { nanbu: 0, fgm: 1, kac: 2 };
+const NOISE = { nanbu: 0, fgm: 1, kac: 2, rotation: 3, 'rotation-shared': 4 }; // landauStep.ts NOISE_CODE
 const gammaMode = (g) => (g === 0 ? 1 : g === -3 ? 2 : 0); // as landauStep.ts
 
 const module = device.createShaderModule({ label: 'landauStep', code });
@@ -316,8 +318,11 @@ for (const { n, replicas } of parseSizes(opt.n)) {
     const dispatch = (pass) => pass.dispatchWorkgroups(Math.ceil(n / (wg * pb)), replicas);
     for (const gamma of opt.gamma.split(',').map(Number)) {
       const uniformsFor = (step) => ({ n, replicas, step, seed, dt, gamma, eps2: eps * eps, invN: 1 / n, groupBase: 0, replicaBase: 0 });
-      for (const noise of opt.noise.split(',')) {
-        const constants = { WG: wg, D: d, NOISE: NOISE[noise], GAMMA_MODE: gammaMode(gamma), RNG_KIND: opt.rng === 'pcg4d' ? 0 : 1, FULL_TILES: n % wg === 0 ? 1 : 0, PB: pb };
+      const variants = opt.noise.split(',').flatMap((x) => opt.increments.split(',').filter((i) => x !== 'nanbu' || i === 'gaussian').map((i) => [x, i]));
+      for (const [noise, increments] of variants) {
+        if (!(noise in NOISE) || !['gaussian', 'two-point'].includes(increments)) throw new Error(`unknown noise ${noise} or increments ${increments}`);
+        const label = increments === 'two-point' ? `${noise}/2pt` : noise;
+        const constants = { WG: wg, D: d, NOISE: NOISE[noise], TWO_POINT: increments === 'two-point' ? 1 : 0, GAMMA_MODE: gammaMode(gamma), RNG_KIND: opt.rng === 'pcg4d' ? 0 : 1, FULL_TILES: n % wg === 0 ? 1 : 0, PB: pb };
         const [termsPipe, stepPipe] = await Promise.all([
           pipeline(termsPipelineLayout, 'pairTerms', constants),
           pipeline(stepPipelineLayout, noise === 'nanbu' ? 'stepNanbu' : 'stepPairNoise', constants),
@@ -341,7 +346,7 @@ for (const { n, replicas } of parseSizes(opt.n)) {
           if (noise === 'nanbu') worst = Math.max(worst, relErr(g(1), ref.diag), relErr(g(2), ref.offd));
           else finite &&= g(3).every(Number.isFinite) && g(3).some((x) => x !== 0);
         }
-        checks.push({ n, replicas, wg, gamma, noise, maxRelErr: worst, noiseFiniteNonzero: finite });
+        checks.push({ n, replicas, wg, gamma, noise, increments, maxRelErr: worst, noiseFiniteNonzero: finite });
 
         // Full steps, each with its own uniform slot (step counter) as webgpuBackend.step().
         device.queue.writeBuffer(particles[0], 0, v0);
@@ -359,13 +364,13 @@ for (const { n, replicas } of parseSizes(opt.n)) {
 
         const pairs = replicas * n * n;
         const row = {
-          n, replicas, wg, pb, d, gamma, eps, noise,
+          n, replicas, wg, pb, d, gamma, eps, noise, increments,
           pairPass: { reps: pair.reps, wallSec: pair.wall, gpuSec: pair.gpu, pairsPerSecWall: (pair.reps * pairs) / pair.wall, pairsPerSecGpu: pair.gpu ? (pair.reps * pairs) / pair.gpu : null },
           step: { reps: step.reps, wallSec: step.wall, gpuSec: step.gpu, stepsPerSecWall: step.reps / step.wall, stepsPerSecGpu: step.gpu ? step.reps / step.gpu : null, pairsPerSecWall: (step.reps * pairs) / step.wall, pairsPerSecGpu: step.gpu ? (step.reps * pairs) / step.gpu : null },
         };
         rows.push(row);
         console.log(
-          `${`${n}×${replicas}`.padStart(8)} ${`${wg}${pb > 1 ? `/${pb}` : ''}`.padStart(5)} ${String(gamma).padStart(3)}  ${noise.padEnd(5)} | `
+          `${`${n}×${replicas}`.padStart(8)} ${`${wg}${pb > 1 ? `/${pb}` : ''}`.padStart(5)} ${String(gamma).padStart(3)}  ${label.padEnd(5)} | `
           + `${fmt(row.pairPass.pairsPerSecWall)} / ${fmt(row.pairPass.pairsPerSecGpu)}`.padEnd(31) + '| '
           + `${row.step.stepsPerSecWall.toFixed(1)} / ${row.step.stepsPerSecGpu?.toFixed(1) ?? '—'}`.padEnd(22) + '| '
           + `${fmt(row.step.pairsPerSecWall)} / ${fmt(row.step.pairsPerSecGpu)}`.padEnd(26) + '| '
