@@ -64,7 +64,7 @@ export function decodeLink(search: string): DecodedLink {
   const rawCompare = sp.get('compare');
   if (rawCompare !== null) {
     const { value, error } = parseValue(paramDef('noise'), rawCompare);
-    if (error) messages.push(`compare: got "${quoteField(rawCompare)}", expected one of nanbu, fgm, kac (the companion run's noise system); ignored`);
+    if (error) messages.push(`compare: got "${quoteField(rawCompare)}", expected one of ${(paramDef('noise').options as readonly string[]).join(', ')} (the companion run's noise system); ignored`);
     else compare = value as Noise;
   }
   let highContrast = false;

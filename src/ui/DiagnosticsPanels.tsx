@@ -9,7 +9,7 @@ import { defaultEntropyEvery } from '../engine/liveDiagnostics';
 import { createBackend } from '../engine/createBackend';
 import { SweepCancelled, runSweep, sweepReference, validateSweep, type SweepOutput, type SweepRequest } from '../engine/sweepExperiment';
 import { QUANTITY_HELP, SWEEP_QUANTITIES, estimatorFor, type SweepQuantity } from '../engine/sweep';
-import type { Noise } from '../physics/params';
+import { paramDef, type Noise } from '../physics/params';
 import type { MeterValue } from '../state/store';
 import { SweepPlot } from '../view/sweepPlot';
 import { getActiveLoop } from '../app/debugHooks';
@@ -293,7 +293,7 @@ export function ChaosPanel() {
           {landau ? (
             <span className="sweep-noises" role="group" aria-label="Noise systems compared">
               systems:{' '}
-              {(['nanbu', 'fgm', 'kac'] as Noise[]).map((x) => (
+              {(paramDef('noise').options as readonly Noise[]).map((x) => (
                 <label key={x} className="check"><input type="checkbox" checked={noises.includes(x)} data-noise={x} onChange={(e) => toggleNoise(x, e.target.checked)} />{x}</label>
               ))}
             </span>
