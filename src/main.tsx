@@ -46,7 +46,7 @@ const hooks = {
   },
   get state() {
     const s = store.getState();
-    return { playing: s.playing, error: s.error, notice: s.notice, linkMessages: [...s.linkMessages], engine: s.engine, stats: s.stats, query: currentQuery(s), activePreset: s.activePreset };
+    return { playing: s.playing, highContrast: s.highContrast, error: s.error, notice: s.notice, linkMessages: [...s.linkMessages], engine: s.engine, stats: s.stats, query: currentQuery(s), activePreset: s.activePreset };
   },
   presets: CLASSROOM_PRESETS,
   /** Labels of the GPU buffers alive now (works while unmounted too). */

@@ -1,8 +1,10 @@
 /**
  * `npm run bench [-- --n 1024,4096,16384 --seconds 2 --query 'd=3&gamma=-3&eps=0.1' --pb 1|2|4]`
+ * `npm run bench -- --batch [--n …] [--p 2,8] [--noise kac] [--bias]`: random batches (tools/benchBatch.ts).
+ * `npm run bench -- --pacing [--n 65536] [--replicas 1,16] [--seconds 5] [--pauses 8]`: the app's
+ *   pacing (issue 10): GPU time per submission, workgroups per submission, pause latency.
  * `[--noise nanbu,fgm,kac,rotation,rotation-shared --increments gaussian,two-point]` (two-point
  * rows, issue 13, are measured for the pair-noise systems only; nanbu keeps Gaussian normals)
- * `npm run bench -- --batch [--n …] [--p 2,8] [--noise kac] [--bias]`: random batches (tools/benchBatch.ts).
  * Pair-pass throughput and full-step rates of each noise system on the available WebGPU adapter
  * (headless Chromium), beside the float64 CPU reference's pair rate measured in the same run.
  */
@@ -26,6 +28,9 @@ const { values } = parseArgs({
     batch: { type: 'boolean', default: false },
     p: { type: 'string', default: '2,8' },
     bias: { type: 'boolean', default: false },
+    pacing: { type: 'boolean', default: false },
+    replicas: { type: 'string', default: '1,16' },
+    pauses: { type: 'string', default: '8' },
   },
 });
 const pairBlock = values.pb === undefined ? undefined : Number(values.pb);
@@ -70,6 +75,29 @@ async function cpuPairsPerSec(noise: Noise, increments: Increments): Promise<num
 }
 
 const session = await headlessSession();
+if (values.pacing) {
+  try {
+    const page = session.page;
+    const adapter = await page.evaluate(() => (window as unknown as { mfl: HeadlessApi }).mfl.adapter());
+    console.log(`Mean-Field Lab pacing benchmark — ${new Date().toISOString()}`);
+    console.log(`adapter: ${adapter}`);
+    console.log(`base parameters: ${values.query}; target ≈ 50 ms of GPU time per submission, ≤ 100 ms (one workgroup permitting)\n`);
+    const pacingNs = process.argv.includes('--n') ? ns : [65536];
+    console.log('     N      R  groups/step  timing      subm  groups/subm (med/max)  GPU ms/subm (med/max)  wall ms max  pause ms (med/max)  s/step');
+    const rows = [];
+    for (const n of pacingNs) {
+      for (const replicas of values.replicas.split(',').map(Number)) {
+        const r = await page.evaluate((req) => (window as unknown as { mfl: HeadlessApi }).mfl.benchPacing(req), { query: values.query, n, replicas, seconds, pauses: Number(values.pauses) });
+        rows.push(r);
+        console.log(`${String(n).padStart(6)} ${String(replicas).padStart(6)} ${String(r.groupsPerStep).padStart(12)}  ${r.timing.padEnd(10)} ${String(r.submissions).padStart(5)}  ${`${r.medianGroups}/${r.largestGroups}`.padStart(21)}  ${`${r.medianSubmitMs.toFixed(0)}/${r.worstSubmitMs.toFixed(0)}`.padStart(21)}  ${r.worstSubmitWallMs.toFixed(0).padStart(11)}  ${`${r.medianPauseMs.toFixed(0)}/${r.worstPauseMs.toFixed(0)}`.padStart(18)}  ${r.stepMs === null ? '—' : (r.stepMs / 1000).toPrecision(3)}`);
+      }
+    }
+    if (values.json) (await import('node:fs')).writeFileSync(values.json, JSON.stringify({ query: values.query, rows }, null, 1));
+  } finally {
+    await session.close();
+  }
+  process.exit(0);
+}
 if (values.batch) {
   // Random batches (models.md §1.5): tools/benchBatch.ts.
   try {

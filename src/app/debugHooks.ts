@@ -61,6 +61,11 @@ export interface DebugSnapshot {
   entropyDrawn: Record<string, number>;
   histogramCenter: number;
   chaos: LiveChaos | null;
+  /** Chart refreshes and live chaos-meter particle readbacks so far (tests wait for the next one). */
+  chartRefreshes: number;
+  marginalReadbacks: number;
+  /** Whether the views are drawn in the projector theme now. */
+  highContrastApplied: boolean;
 }
 
 let activeLoop: SimulationLoop | null = null;

@@ -6,6 +6,7 @@
 import { defaultEntropyEvery } from '../engine/liveDiagnostics';
 import { particlesNested } from '../engine/runner';
 import { currentQuery, type AppStore } from '../state/store';
+import { exportColumnLines, rowsAtInterval } from '../view/exportSchema';
 import type { CurveCharts } from '../view/curveCharts';
 import type { DensityHeatmap } from '../view/heatmap';
 import type { EntropyCharts } from '../view/entropyCharts';
@@ -14,7 +15,7 @@ import type { CloudView } from '../view/cloudView';
 import { timeAt, type Run } from './run';
 
 /** What the moment columns hold for a run's model (models.md §1 velocities, §2–3 positions). */
-function unitsLine(run: Run): string {
+export function unitsLine(run: Run): string {
   const p = run.params;
   if (p.model === 'landau') {
     return 'units: time t in collision units (C = 1); velocities v; energy = (1/N)Σ|v|²; momentum = (1/N)Σv; M_ii = (1/N)Σ v_i²; m4 = (1/N)Σ|v|⁴; averages over replicas';
@@ -31,12 +32,19 @@ export function exportHeader(store: AppStore, run: Run): string[] {
     `link: ?${currentQuery(s)}`,
     `engine: ${s.engine?.kind ?? '?'} — ${s.engine?.adapter ?? ''}`,
     unitsLine(run),
+    ...exportColumnLines(run.params.model, run.params.d, run.companionNoise),
+    `rows: ${s.exportEveryT ? `one per Δt = ${s.exportEveryT} of simulation time (the first recorded row at or after each multiple; rows are recorded at the moments readbacks)` : 'every recorded row (moments readbacks, a few per second of wall time)'}`,
     `entropy (nats, H = ∫ f log f): entropy, relativeEntropy = H(f|M), fisher = I(f) and their …StdErr across replicas are the ACCURATE estimates (k-NN rank k = ${s.knnRank}, KDE score matching with bandwidth fisherBandwidth), every K = ${s.entropyEvery ?? defaultEntropyEvery(s.params.n)} steps, empty elsewhere; entropyCheap, relativeEntropyCheap are the CHEAP histogram plug-in estimates (max of Σ_c H(f_c) and H(f_iso), Miller–Madow; torus: Σ_c H(f_c|1))`,
   ];
 }
 
+/** The rows exported: one per Δt of simulation time (store exportEveryT), or all. */
+function exportRows(store: AppStore, run: Run): number[] {
+  return rowsAtInterval(run.series.main.t, store.getState().exportEveryT);
+}
+
 export function curvesCsv(store: AppStore, run: Run): string {
-  return run.series.toCsv(exportHeader(store, run), run.companionNoise);
+  return run.series.toCsv(exportHeader(store, run), run.companionNoise, exportRows(store, run));
 }
 
 export function curvesJson(store: AppStore, run: Run): string {
@@ -51,7 +59,11 @@ export function curvesJson(store: AppStore, run: Run): string {
       accurate: { estimator: 'Kozachenko–Leonenko k-NN H(f); H(f|M) = H(f) − H(M); KDE score-matching I(f)', k: s.knnRank, everySteps: s.entropyEvery ?? defaultEntropyEvery(run.params.n), estimates: run.entropyEstimates },
       cheap: { estimator: run.params.model === 'torus' ? 'Σ_c H(f_c|1), 1D histogram plug-in with Miller–Madow' : 'max(Σ_c H(f_c), H(f_iso)), histogram plug-in with Miller–Madow: a lower bound of H(f)' },
     },
-    columns: run.series.columns(run.companionNoise),
+    columns: (() => {
+      const rows = exportRows(store, run);
+      const all = run.series.columns(run.companionNoise);
+      return Object.fromEntries(Object.entries(all).map(([k, v]) => [k, rows.map((i) => v[i])]));
+    })(),
   }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
 }
 

@@ -15,7 +15,7 @@
 import { estimateEntropies } from '../engine/diagnostics';
 import { CpuBackend } from '../engine/cpuBackend';
 import { cheapEntropy, defaultEntropyEvery, livePairEntropy } from '../engine/liveDiagnostics';
-import { marginalL1 } from '../engine/sweep';
+import { limitMarginalReference, marginalL1 } from '../engine/sweep';
 import { sweepReference } from '../engine/sweepExperiment';
 import { WebGpuBackend } from '../engine/webgpuBackend';
 import { binParticles, type Histograms } from '../gpu/passes/histogram';
@@ -25,6 +25,7 @@ import { meanSpreadLaw } from '../physics/references/laws';
 import type { AppStore } from '../state/store';
 import type { DensityHeatmap } from '../view/heatmap';
 import type { MarginalCharts } from '../view/marginalCharts';
+import { torusFourierModes } from '../view/timeSeries';
 import { timeAt, type Run } from './run';
 
 /** Minimum wall time between moments / histogram refreshes (ms). */
@@ -82,7 +83,10 @@ export class Readbacks {
         if (!this.isCurrent(run)) return;
         const m = ensembleMoments(per);
         run.latestMoments = { step, t, m };
+        run.limit.ensure(t);
         run.series.append({ t, step, m });
+        // The histogram of this step was drawn first: redraw its overlay with these moments.
+        if (run.latestHistogram?.step === step) this.host.marginals.refresh({ momentum: m.momentum, energy: m.energy, t });
         this.updateChaos(run, per, t);
         let nonFinite = m.nonFinite;
         if (perCompanion) {
@@ -131,18 +135,24 @@ export class Readbacks {
     if (run.params.replicas >= 3 && !run.marginalPending && now - run.lastMarginalAt > MARGINAL_L1_EVERY_MS && store.getState().error === null) {
       const p = run.params;
       const t = timeAt(run, step);
-      const reference = sweepReference(p, t - run.t0);
+      // An exact law where there is one; else the deterministic limit where it has reached t.
+      const exact = sweepReference(p, t - run.t0);
+      const limitAt = exact ? null : run.limit.ref?.at(t) ?? null;
+      const reference = exact ?? (limitAt && run.limit.ref ? limitMarginalReference(p, limitAt, run.limit.ref.name) : null);
       run.lastMarginalAt = now;
       run.marginalPending = true;
       run.backend.readParticles().then((v) => {
         run.marginalPending = false;
         if (!this.isCurrent(run) || !run.chaos) return;
+        run.marginalReadbacks++;
         // Without an exact reference, a large-N snapshot (largeNMarginalL1) stays until replaced.
         const l1 = reference ? { ...marginalL1(v, p.n * p.replicas, reference), reference: reference.name, t } : (run.chaos.l1?.snapshot ? run.chaos.l1 : null);
         run.chaos = {
           ...run.chaos,
           l1,
-          l1Note: reference ? null : 'No exact reference for the one-marginal with these parameters: compare with a large-N run of the same parameters at the current time, or use the N-sweep below (quantity marginal-l1).',
+          l1Note: reference ? null : run.limit.name
+            ? `The deterministic limit (${run.limit.name}) has not reached t = ${t.toFixed(3)} yet${run.limit.error ? ` (${run.limit.error})` : ''}: compare with a large-N run of the same parameters meanwhile, or use the N-sweep below.`
+            : `No exact reference for the one-marginal with these parameters, and no deterministic limit (${run.limit.reason}): compare with a large-N run of the same parameters at the current time, or use the N-sweep below (quantity marginal-l1).`,
           pairEntropy: livePairEntropy(v, p, t),
         };
       }, () => {
@@ -189,18 +199,21 @@ export class Readbacks {
       run.entropyPending = false;
       if (!this.isCurrent(run)) return;
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      // The bias-corrected k-NN estimates (issue 12: exact KL bias on Maxwellian samples of the
+      // same size, physics/estimators/klBias.ts) where they exist (d = 2, 3), else the raw ones.
+      const corrected = Number.isFinite(e.entropyCorrected);
       run.series.setAccurateEntropy(step, {
-        entropy: e.entropy,
-        entropyStdErr: e.entropyStdErr ?? NaN,
-        relativeEntropy: e.relativeEntropy,
-        relativeEntropyStdErr: e.relativeEntropyStdErr ?? NaN,
+        entropy: corrected ? e.entropyCorrected : e.entropy,
+        entropyStdErr: (corrected ? e.entropyCorrectedStdErr : e.entropyStdErr) ?? NaN,
+        relativeEntropy: corrected ? e.relativeEntropyCorrected : e.relativeEntropy,
+        relativeEntropyStdErr: (corrected ? e.relativeEntropyCorrectedStdErr : e.relativeEntropyStdErr) ?? NaN,
         fisher: e.fisher,
         fisherStdErr: e.fisherStdErr ?? NaN,
         fisherBandwidth: mean(e.perReplica.map((r) => r.bandwidth)),
       });
       run.entropyEstimates++;
       const every = store.getState().entropyEvery ?? defaultEntropyEvery(p.n);
-      run.entropyNote = `Accurate estimates: k-NN rank k = ${e.k}, KDE bandwidth h ≈ ${mean(e.perReplica.map((r) => r.bandwidth)).toPrecision(3)} (1.75× Silverman), every K = ${every} steps on the ${e.engine === 'webgpu' ? 'GPU' : 'CPU'}; ${run.entropyEstimates} so far.`;
+      run.entropyNote = `Accurate estimates: k-NN rank k = ${e.k}${corrected ? ', bias-corrected at the Maxwellian' : ''}, KDE bandwidth h ≈ ${mean(e.perReplica.map((r) => r.bandwidth)).toPrecision(3)} (1.75× Silverman), every K = ${every} steps on the ${e.engine === 'webgpu' ? 'GPU' : 'CPU'}; ${run.entropyEstimates} so far.`;
     }, (err: unknown) => {
       run.entropyPending = false;
       if (!this.isCurrent(run)) return;
@@ -233,11 +246,17 @@ export class Readbacks {
   }
 
   showHistogram(run: Run, h: Histograms): void {
-    if (run.latestHistogram?.step !== h.step) run.series.setCheapEntropy(h.step, cheapEntropy(run.params, h));
+    if (run.latestHistogram?.step !== h.step) {
+      run.series.setCheapEntropy(h.step, cheapEntropy(run.params, h));
+      if (run.params.model === 'torus') run.series.setTorusModes(h.step, torusFourierModes(h));
+    }
     run.latestHistogram = h;
     const m = run.latestMoments;
     const t = timeAt(run, h.step);
-    this.host.marginals.update(h, { momentum: m?.m.momentum ?? Array(run.params.d).fill(0), energy: m?.m.energy ?? 0, t });
+    // The overlay's moments: the particles' at this step when known, else the chart takes the
+    // histogram's own (energy NaN), never a stale or zero energy (issue 14: step 0).
+    const same = m !== null && m.step === h.step;
+    this.host.marginals.update(h, { momentum: same ? m.m.momentum : [], energy: same ? m.m.energy : NaN, t });
     this.host.heatmap.update(h);
   }
 }

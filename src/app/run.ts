@@ -10,7 +10,8 @@ import type { EnsembleMoments, ReplicaMoments } from '../physics/moments';
 import type { Params } from '../physics/params';
 import type { LiveChaos } from '../state/store';
 import type { TimeSeries } from '../view/timeSeries';
-import type { Pacer } from './pacing';
+import type { Pacer } from '../engine/pacing';
+import type { LimitSolve } from './limitSolve';
 
 export interface Run {
   params: Params;
@@ -59,6 +60,10 @@ export interface Run {
   chaosPublished: LiveChaos | null;
   marginalPending: boolean;
   lastMarginalAt: number;
+  /** Particle readbacks of the live chaos meters completed (debug hook). */
+  marginalReadbacks: number;
+  /** The deterministic limit (issue 12), solved in a worker; its reason where none applies. */
+  limit: LimitSolve;
 }
 
 export function timeAt(run: Run, step: number): number {

@@ -27,7 +27,7 @@ import { isLambOseen } from '../physics/references/firstOrder';
 import { bkwApplies, coulombApplies, meanSpreadLaw, virialLine } from '../physics/references/laws';
 import { cosineModeRate } from '../physics/references/torus';
 import type { AppStore, EngineInfo } from '../state/store';
-import { CloudView } from '../view/cloudView';
+import { CLOUD_MAX_POINTS_CPU, CloudView } from '../view/cloudView';
 import { CurveCharts } from '../view/curveCharts';
 import { EntropyCharts } from '../view/entropyCharts';
 import { DensityHeatmap } from '../view/heatmap';
@@ -36,8 +36,9 @@ import { TimeSeries } from '../view/timeSeries';
 import type { DebugSnapshot } from './debugHooks';
 import { composeViews, curvesCsv, curvesJson, particlesExport } from './exports';
 import { acquireAppGpu, forgetAppGpu, liveBufferCount, liveBuffers, validationErrors, type AppGpu } from './gpuSession';
-import { Pacer, slowStepNote } from './pacing';
+import { Pacer, slowStepNote } from '../engine/pacing';
 import { Readbacks } from './readbacks';
+import { LimitSolve } from './limitSolve';
 import { timeAt, type Run } from './run';
 import { stepRun, stepsPerSecond } from './stepping';
 
@@ -94,13 +95,12 @@ export class SimulationLoop {
   /**
    * Cloud render pacing: where a render is slow (SwiftShader composites a WebGPU canvas in
    * software: ~0.3 s at N = 4096, ~1 s at 65536 here), the cloud renders at most a third of the
-   * time, so that the page and the step submissions keep the rest. The cost is the frame
-   * interval that follows a render (exponential average).
+   * time, so that the page and the step submissions keep the rest. The cost is estimated by
+   * the average frame interval: slow frames space the renders out until frames are fast again.
    */
   private cloudCostMs = 0;
   private lastCloudRenderAt = -Infinity;
   private prevFrameAt = 0;
-  private renderedLastFrame = false;
 
   constructor(readonly store: AppStore, private readonly el: LoopContainers) {
     this.marginals = new MarginalCharts(el.marginals);
@@ -200,13 +200,19 @@ export class SimulationLoop {
   }
 
   private cloudSettles = 0;
+  /** Chart refreshes so far (debug hook: tests wait for the next one instead of sleeping). */
+  private chartRefreshes = 0;
 
   private readonly markCloudDirty = (): void => {
     this.cloudFrames = Math.max(this.cloudFrames, 2);
   };
 
+  /** The theme the views were last configured with (tests wait on it). */
+  private themeApplied = false;
+
   private applyTheme(): void {
     const hc = this.store.getState().highContrast;
+    this.themeApplied = hc;
     this.cloud?.setHighContrast(hc);
     this.heatmap.setHighContrast(hc);
     this.settleCloud();
@@ -231,6 +237,7 @@ export class SimulationLoop {
     run.backend.destroy();
     run.companion?.destroy();
     run.histogram?.destroy();
+    run.limit.stop();
   }
 
   /** Effective parameters for the engine in use (the CPU engine caps N and R). */
@@ -277,6 +284,14 @@ export class SimulationLoop {
       }
       if (superseded()) throw new Superseded();
       const t0 = initialTime(params);
+      // The deterministic limit (issue 12), solved in a worker; the views redraw as it arrives.
+      let built: Run | null = null;
+      const limit = new LimitSolve(params, t0, (ref) => {
+        if (!built || this.run !== built) return;
+        this.marginals.setLimitReference(ref);
+        this.curves.setLimitReference(ref);
+        this.entropy.setLimitReference(ref);
+      });
       const pacerOf = (b: Backend | null) => (b instanceof WebGpuBackend ? new Pacer({ groupsPerStep: b.groupsPerStep, pairsPerGroup: b.pairsPerGroup }) : null);
       const run: Run = {
         params, backend, companion, companionNoise, histogram, range, t0,
@@ -293,8 +308,10 @@ export class SimulationLoop {
         entropyNote: params.model === 'torus'
           ? 'k-NN/KDE estimates need periodic distances and are not available on the torus: the histogram plug-in H(f|1) is shown.'
           : null,
-        firstPerReplica: null, chaos: null, chaosPublished: null, marginalPending: false, lastMarginalAt: 0,
+        firstPerReplica: null, chaos: null, chaosPublished: null, marginalPending: false, lastMarginalAt: 0, marginalReadbacks: 0,
+        limit,
       };
+      built = run;
       this.run = run;
       this.buildCount++;
       this.configureViews(run);
@@ -320,11 +337,16 @@ export class SimulationLoop {
 
   private configureViews(run: Run): void {
     const s = this.store.getState();
+    this.themeApplied = s.highContrast;
     const p = run.params;
     // Landau moves velocities; the first-order systems and the torus move positions.
     const symbol = p.model === 'landau' ? 'v' : 'x';
     const vortices = p.model === 'first-order' && p.kernel === 'biot-savart';
-    this.cloud?.configure(p.n, p.d, run.range.vMax, run.range.colorMax, symbol, { center: run.range.center ?? 0, colouring: vortices ? 'circulation' : 'speed' });
+    const cpuAdapter = this.gpu ? this.gpu.ctx.adapter.isFallback : true;
+    this.cloud?.configure(p.n, p.d, run.range.vMax, run.range.colorMax, symbol, {
+      center: run.range.center ?? 0, colouring: vortices ? 'circulation' : 'speed',
+      ...(cpuAdapter ? { maxPoints: CLOUD_MAX_POINTS_CPU, maxPointsReason: 'the adapter is a CPU fallback, which rasterises every point in software' } : {}),
+    });
     this.heatmap.setSymbol(symbol);
     run.lastCloudStep = -1;
     this.settleCloud();
@@ -332,8 +354,9 @@ export class SimulationLoop {
     const torusCosine = p.model === 'torus' && p.init === 'cosine' ? { amp: p.amp, rate: cosineModeRate(p) } : null;
     this.marginals.configure({
       d: p.d, range: run.range, bkw: bkwApplies(p), maxwellian: p.model === 'landau', symbol, highContrast: s.highContrast,
-      lambOseen, torus: p.model === 'torus' ? { cosine: torusCosine } : null,
+      lambOseen, torus: p.model === 'torus' ? { cosine: torusCosine } : null, limit: run.limit.name,
     });
+    this.marginals.setLimitReference(run.limit.ref);
     // The spread band of the mean: the main run's law, or the companion's when the main run is kac.
     const spreadNoise = p.noise === 'kac' && run.companionNoise ? run.companionNoise : p.noise;
     const spread = p.normalize ? meanSpreadLaw({ ...p, noise: spreadNoise }) : null;
@@ -341,6 +364,7 @@ export class SimulationLoop {
       d: p.d, n: p.n, replicas: p.replicas, noise: p.noise,
       maxwellianMolecules: p.model === 'landau' && p.gamma === 0, bkw: bkwApplies(p), coulomb: coulombApplies(p),
       companion: run.companionNoise, t0: run.t0, highContrast: s.highContrast, symbol, landau: p.model === 'landau',
+      dt: p.dt, model: p.model, torusCosine, limit: run.limit.name,
       spread: spread && spread.law.startsWith('kac') ? null : spread,
       virial: (() => {
         const v = virialLine(p);
@@ -348,6 +372,7 @@ export class SimulationLoop {
         return v ? { ...v, m0: p.normalize ? initialEnergy(p) : null } : null;
       })(),
     });
+    this.curves.setLimitReference(run.limit.ref);
     this.configureEntropy(run);
     this.heatmap.setHighContrast(s.highContrast);
     if (run.latestHistogram) this.readbacks.showHistogram(run, run.latestHistogram);
@@ -366,7 +391,10 @@ export class SimulationLoop {
       torusCosine: p.model === 'torus' && p.init === 'cosine' ? { amp: p.amp, rate: cosineModeRate(p) } : null,
       logRelative: s.entropyLog,
       highContrast: s.highContrast,
+      noise: p.noise,
+      limit: run.limit.name,
     });
+    this.entropy.setLimitReference(run.limit.ref);
     this.entropy.setNote(run.entropyNote);
     this.entropy.update(run.series);
   }
@@ -400,8 +428,9 @@ export class SimulationLoop {
   private readonly frame = (now: number): void => {
     if (this.disposed) return;
     this.rafId = requestAnimationFrame(this.frame);
-    if (this.renderedLastFrame) this.cloudCostMs = 0.6 * this.cloudCostMs + 0.4 * (now - this.prevFrameAt);
-    this.renderedLastFrame = false;
+    // The frame interval (exponential average): where cloud renders make frames slow, they are
+    // spaced out (renderCloud), and the frames speed up again.
+    if (this.prevFrameAt > 0) this.cloudCostMs = 0.8 * this.cloudCostMs + 0.2 * Math.min(now - this.prevFrameAt, 5000);
     this.prevFrameAt = now;
     const run = this.run;
     if (!run) {
@@ -420,6 +449,7 @@ export class SimulationLoop {
         this.curves.update(run.series);
         this.entropy.update(run.series);
         this.entropy.setNote(run.entropyNote);
+        this.chartRefreshes++;
       }
       if (now - this.lastStatsAt > STATS_EVERY_MS) {
         this.lastStatsAt = now;
@@ -435,12 +465,11 @@ export class SimulationLoop {
   private renderCloud(now: number): void {
     const cloud = this.cloud;
     if (!cloud || this.cloudFrames <= 0) return;
-    // Slow renders (over two 60 Hz frames) take at most a third of the time.
+    // Where frames are slow (over two 60 Hz frames), render at most every third of them.
     if (this.cloudCostMs > 33 && now - this.lastCloudRenderAt < 3 * this.cloudCostMs) return;
     this.cloudFrames--;
     cloud.render();
     this.lastCloudRenderAt = now;
-    this.renderedLastFrame = true;
   }
 
   private drawCloud(run: Run, now: number): void {
@@ -632,6 +661,9 @@ export class SimulationLoop {
       accurateRows: run?.series.accurateCount ?? 0,
       cheapRows: run?.series.cheapCount ?? 0,
       entropyDrawn: { ...this.entropy.lastCounts },
+      chartRefreshes: this.chartRefreshes,
+      marginalReadbacks: run?.marginalReadbacks ?? 0,
+      highContrastApplied: this.themeApplied,
       histogramCenter: run?.range.center ?? 0,
       chaos: run?.chaos ?? null,
     };

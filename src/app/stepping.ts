@@ -10,7 +10,7 @@
 import { CpuBackend } from '../engine/cpuBackend';
 import { WebGpuBackend } from '../engine/webgpuBackend';
 import type { AppState } from '../state/store';
-import type { Pacer } from './pacing';
+import type { Pacer } from '../engine/pacing';
 import type { Run } from './run';
 
 /** Main-thread time the CPU engine may use per frame (ms). */

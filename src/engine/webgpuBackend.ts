@@ -128,6 +128,11 @@ export class WebGpuBackend implements Backend {
     return (this.params.n * partners * this.params.replicas) / this.groupsPerStep;
   }
 
+  /** How `advance` submissions are timed (gpu/submitTimer.ts). */
+  get timingSource(): 'timestamps' | 'wall' {
+    return this.gpu.device.features.has('timestamp-query') ? 'timestamps' : 'wall';
+  }
+
   /** True between the slices of a step (`advance` stopped inside it). */
   get midStep(): boolean {
     return this.cursor !== 0;
@@ -207,6 +212,24 @@ export class WebGpuBackend implements Backend {
       this.steps += batch;
       done += batch;
     }
+  }
+
+  /**
+   * Runs one workgroup of the step shader into the buffer the next step overwrites, and resolves
+   * when it has finished: implementations that compile a pipeline at its first dispatch
+   * (SwiftShader: seconds for the Landau step) do it here, while the run is being built, not
+   * inside the first paced submission, where it would delay Pause. The state is unchanged.
+   */
+  async warmUp(): Promise<void> {
+    if (this.cursor !== 0) return;
+    const rect: GridRect = { column: 0, columns: 1, row: 0, rows: 1 };
+    this.ring.write([this.uniformsFor(this.steps, rect)]);
+    const encoder = this.gpu.device.createCommandEncoder({ label: 'WebGpuBackend.warmUpEncoder' });
+    const pass = encoder.beginComputePass({ label: 'WebGpuBackend.warmUpPass' });
+    this.stepPass.encodeStep(pass, 0, this.parity, rect);
+    pass.end();
+    this.gpu.device.queue.submit([encoder.finish()]);
+    await this.gpu.device.queue.onSubmittedWorkDone();
   }
 
   /** Copies `size` bytes of `src` into a fresh staging buffer and maps it (no stall of later submits). */

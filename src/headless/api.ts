@@ -14,7 +14,7 @@ import { runCheckpoints, type RunOptions, type RunResult } from '../engine/runne
 import { estimateEntropies, type EntropyEstimates, type EntropyOptions } from '../engine/diagnostics';
 import { parseQuery, type Params } from '../physics/params';
 import type { RngKind } from '../physics/rng';
-import { benchBatch, benchLandau, type BatchBenchRequest, type BatchBenchRow, type BenchRequest, type BenchRow } from './bench';
+import { benchBatch, benchLandau, benchPacing, type BatchBenchRequest, type BatchBenchRow, type BenchRequest, type BenchRow, type PacingRequest, type PacingRow } from './bench';
 import { sweepPoint, type SweepPoint, type SweepQuantity } from '../engine/sweep';
 import { runSweep, type SweepOutput, type SweepRequest } from '../engine/sweepExperiment';
 
@@ -162,6 +162,23 @@ export const headlessApi = {
     }, pairBlock);
   },
 
+  /** Pacing probe (tools/bench.ts --pacing): wall and GPU times of paced submissions of `groups` workgroups. */
+  async advanceTimes(query: string, groups: number[]): Promise<{ warmUpMs: number; groupsPerStep: number; times: { groups: number; ms: number; wallMs: number; source: string }[] }> {
+    return withBackend(query, undefined, async (b) => {
+      const t0 = performance.now();
+      await b.warmUp();
+      const warmUpMs = performance.now() - t0;
+      const times: { groups: number; ms: number; wallMs: number; source: string }[] = [];
+      for (const g of groups) {
+        const start = performance.now();
+        const a = b.advance(g);
+        const timing = await a.done;
+        times.push({ groups: a.groups, ms: timing.ms, wallMs: performance.now() - start, source: timing.source });
+      }
+      return { warmUpMs, groupsPerStep: b.groupsPerStep, times };
+    });
+  },
+
   /**
    * `pairTerms` (noise of step `termsStep`) and then `steps` on one backend: one pipeline
    * compilation instead of two, which is most of a small GPU test's time on SwiftShader.
@@ -257,6 +274,11 @@ export const headlessApi = {
 
   async bench(req: BenchRequest): Promise<BenchRow[]> {
     return benchLandau(await gpu(), req);
+  },
+
+  /** Pacing figures (issue 10): submission GPU times and pause latency (tools/bench.ts --pacing). */
+  async benchPacing(req: PacingRequest): Promise<PacingRow> {
+    return benchPacing(await gpu(), req);
   },
 };
 

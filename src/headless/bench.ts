@@ -4,7 +4,8 @@
  * onSubmittedWorkDone (SwiftShader has no reliable timestamp queries).
  */
 import type { GpuContext } from '../gpu/device';
-import { WebGpuBackend } from '../engine/webgpuBackend';
+import { Pacer } from '../engine/pacing';
+import { STEPS_PER_SUBMIT, WebGpuBackend } from '../engine/webgpuBackend';
 import type { PairBlock } from '../gpu/passes/landauStep';
 import { parseQuery, type Increments, type Noise } from '../physics/params';
 
@@ -115,6 +116,97 @@ export async function benchBatch(gpu: GpuContext, req: BatchBenchRequest): Promi
     const reps = Math.max(2, Math.min(400, Math.round(req.seconds / Math.max(Math.min(once, second), 1e-4))));
     const t = await timeIt(() => b.step(reps), finish);
     return { n: req.n, batch: req.batch, noise: req.noise, stepsPerSec: reps / t, particleUpdatesPerSec: (reps * req.n) / t, repetitions: reps, setupMs };
+  } finally {
+    b.destroy();
+  }
+}
+
+/** `npm run bench -- --pacing`: the pacing of app/stepping.ts measured on this adapter (issue 10). */
+export interface PacingRequest {
+  query: string;
+  n: number;
+  replicas: number;
+  /** Seconds of paced stepping. */
+  seconds: number;
+  /** Pauses to time (each at a random moment inside a submission). */
+  pauses: number;
+}
+
+export interface PacingRow {
+  n: number;
+  replicas: number;
+  groupsPerStep: number;
+  timing: 'timestamps' | 'wall';
+  submissions: number;
+  /** Workgroups per submission once the pacer has a measurement: median and largest. */
+  medianGroups: number;
+  largestGroups: number;
+  /** GPU time of a submission (ms): median and worst; wall time from submit to completion: worst. */
+  medianSubmitMs: number;
+  worstSubmitMs: number;
+  worstSubmitWallMs: number;
+  /** From a pause request to the end of the submission in flight (ms): median and worst. */
+  medianPauseMs: number;
+  worstPauseMs: number;
+  /** Estimated GPU time of one whole step (ms). */
+  stepMs: number | null;
+  warmUpMs: number;
+}
+
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
+
+/**
+ * Paced stepping exactly as the app does it (one submission in flight, Pacer budget, step slices),
+ * then `pauses` pause requests at random moments inside a submission: the pause latency is the
+ * time until the submission in flight has finished (after which nothing more is submitted).
+ */
+export async function benchPacing(gpu: GpuContext, req: PacingRequest): Promise<PacingRow> {
+  const { params, errors } = parseQuery(`${req.query}&n=${req.n}&replicas=${req.replicas}`);
+  if (errors.length) throw new Error(errors.map((e) => e.message).join('; '));
+  const b = await WebGpuBackend.create(gpu, params);
+  try {
+    const t0 = performance.now();
+    await b.warmUp();
+    const warmUpMs = performance.now() - t0;
+    const pacer = new Pacer({ groupsPerStep: b.groupsPerStep, pairsPerGroup: b.pairsPerGroup });
+    const gpuMs: number[] = [];
+    const groups: number[] = [];
+    let worstWall = 0;
+    const submit = async (onSubmitted?: (expectedMs: number) => void) => {
+      const g = pacer.nextGroups(STEPS_PER_SUBMIT);
+      const measured = pacer.submissions > 0;
+      const expected = pacer.stepMs === null ? 50 : (pacer.stepMs * g) / b.groupsPerStep;
+      const start = performance.now();
+      const a = b.advance(g, STEPS_PER_SUBMIT);
+      onSubmitted?.(expected);
+      const timing = await a.done;
+      const wall = performance.now() - start;
+      pacer.record(a.groups, timing.ms, timing.wallMs ?? timing.ms);
+      worstWall = Math.max(worstWall, wall);
+      if (measured) {
+        gpuMs.push(timing.ms);
+        groups.push(a.groups);
+      }
+    };
+    const end = performance.now() + 1000 * req.seconds;
+    while (performance.now() < end || pacer.submissions < 4) await submit();
+    const pauseMs: number[] = [];
+    for (let k = 0; k < req.pauses; k++) {
+      let pausedAt = 0;
+      await submit((expected) => {
+        // A pause request at a random moment inside this submission.
+        const delay = Math.random() * expected;
+        setTimeout(() => (pausedAt = performance.now()), delay);
+      });
+      if (pausedAt === 0) pausedAt = performance.now(); // the submission finished before the request
+      pauseMs.push(performance.now() - pausedAt);
+    }
+    return {
+      n: req.n, replicas: req.replicas, groupsPerStep: b.groupsPerStep, timing: b.timingSource,
+      submissions: pacer.submissions, medianGroups: median(groups), largestGroups: Math.max(...groups),
+      medianSubmitMs: median(gpuMs), worstSubmitMs: Math.max(...gpuMs), worstSubmitWallMs: worstWall,
+      medianPauseMs: median(pauseMs), worstPauseMs: Math.max(...pauseMs), stepMs: pacer.stepMs, warmUpMs,
+    };
   } finally {
     b.destroy();
   }

@@ -263,6 +263,8 @@ export interface ParamError {
   /** The parameter (or the unknown field) the message is about. */
   key: string;
   message: string;
+  /** What parseQuery did about it, when not simply keeping the default ("using replicas = 16"). */
+  fixed?: string;
 }
 
 /** Human-readable valid range of a parameter, used in every message. */
@@ -574,6 +576,8 @@ export function parseQuery(query: string | URLSearchParams, base: Params = defau
     if (!found.length) break;
     for (const e of found) {
       if (!errors.some((x) => x.message === e.message)) errors.push(e);
+      // Say what was done: "using replicas = 16", not "kept the default" (issue 10).
+      const using = (key: keyof Params) => { e.fixed = `using ${key} = ${Array.isArray(params[key]) ? (params[key] as number[]).join(',') : String(params[key])}`; };
       if (e.key === 'init') params.init = INIT_OPTIONS[params.model][0];
       if (e.key === 'eps') params.eps = paramDef('eps').default;
       if (e.key === 'kernel') params.d = 2;
@@ -582,6 +586,8 @@ export function parseQuery(query: string | URLSearchParams, base: Params = defau
       if (e.key === 'interactions') params.interactions = 'all';
       if (e.key === 'batch') params.batch = Math.min(params.batch, params.n);
       if (e.key === 'temp') params.temp = params.init === 'aniso' ? Array(params.d).fill(params.temp[0] ?? 1) : [params.temp[0] ?? 1];
+      if (e.key === 'kernel') using('d');
+      else if (e.key in params) using(e.key as keyof Params);
     }
   }
   return { params, errors, unknown, warnings: paramWarnings(params) };

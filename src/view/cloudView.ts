@@ -34,6 +34,13 @@ export interface CloudLayout {
   /** Centre of the drawn range on every axis: 0, or ½ for the torus cell (drawn as [0, 1]^d). */
   center?: number;
   colouring?: CloudColouring;
+  /**
+   * Most points to draw (default CLOUD_MAX_POINTS); the frame loop passes CLOUD_MAX_POINTS_CPU
+   * on a CPU fallback adapter, where every render is rasterised in software.
+   */
+  maxPoints?: number;
+  /** Why the cap is lower than CLOUD_MAX_POINTS, for the legend's note. */
+  maxPointsReason?: string;
 }
 
 interface AxisLabel {
@@ -77,12 +84,17 @@ const SUBSCRIPT_DIGITS: Record<string, string> = { 1: '₁', 2: '₂', 3: '₃' 
  * random one. Histograms and moments still use every particle.
  */
 export const CLOUD_MAX_POINTS = 1 << 20;
+/**
+ * Most points drawn on a CPU fallback adapter (SwiftShader, llvmpipe): a render of 2²⁰ points
+ * there takes seconds and holds the GPU process, so the page and Pause would stall with it.
+ */
+export const CLOUD_MAX_POINTS_CPU = 1 << 16;
 
 /** Points drawn for a replica of n particles, and the sentence saying so when it is a subset. */
-export function cloudSubset(n: number): { drawn: number; total: number; note: string } {
-  const drawn = Math.min(n, CLOUD_MAX_POINTS);
+export function cloudSubset(n: number, max = CLOUD_MAX_POINTS, reason = ''): { drawn: number; total: number; note: string } {
+  const drawn = Math.min(n, max);
   const note = drawn < n
-    ? `drawing ${drawn.toLocaleString('en')} of ${n.toLocaleString('en')} particles (a random subset; histograms and moments use all)`
+    ? `drawing ${drawn.toLocaleString('en')} of ${n.toLocaleString('en')} particles (a random subset${reason ? `: ${reason}` : ''}; histograms and moments use all)`
     : '';
   return { drawn, total: n, note };
 }
@@ -211,7 +223,9 @@ export class CloudView {
   configure(n: number, d: 2 | 3, vMax: number, speedMax: number, symbol: 'v' | 'x' = 'v', layout: CloudLayout = {}): void {
     // Above CLOUD_MAX_POINTS, draw a random subset (cloudSubset); the legend says how many.
     this.total = n;
-    n = cloudSubset(n).drawn;
+    this.maxPoints = layout.maxPoints ?? CLOUD_MAX_POINTS;
+    this.maxPointsReason = layout.maxPointsReason ?? '';
+    n = cloudSubset(n, this.maxPoints).drawn;
     const center = layout.center ?? 0;
     const sameShape = n === this.count && d === this.d && vMax === this.vMax && symbol === this.symbol && center === this.center;
     this.symbol = symbol;
@@ -448,7 +462,7 @@ export class CloudView {
       scale.append(s);
     }
     this.legend.append(title, bar, scale);
-    const { note } = cloudSubset(this.total);
+    const { note } = cloudSubset(this.total, this.maxPoints, this.maxPointsReason);
     if (note) {
       const subset = document.createElement('div');
       subset.className = 'cloud-legend-subset';
@@ -456,6 +470,9 @@ export class CloudView {
       this.legend.append(subset);
     }
   }
+
+  private maxPoints = CLOUD_MAX_POINTS;
+  private maxPointsReason = '';
 
   /** Points drawn and particles in the replica (drawn < total: a random subset, cloudSubset). */
   get subset(): { drawn: number; total: number } {
@@ -469,6 +486,9 @@ export class CloudView {
    */
   async prepare(): Promise<void> {
     if (this.disposed) return;
+    // One render first: it sets up the render context (canvas format, depth) that compileAsync
+    // builds the pipelines for; compiling before it fails in three (no depthStencil format).
+    this.render();
     await this.renderer.compileAsync(this.scene, this.camera);
   }
 

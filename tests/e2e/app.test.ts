@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paramDef, parseQuery, toQuery } from '../../src/physics/params';
-import { ARTIFACTS, appState, snapshot, startApp, waitFor, waitStep, type E2eApp } from './harness';
+import { ARTIFACTS, appState, setProjector, snapshot, startApp, waitFor, waitStep, type E2eApp } from './harness';
 
 let app: E2eApp;
 /** The page opened on LINK (tests 1–3 continue on it). */
@@ -74,7 +74,7 @@ describe('the visualiser', () => {
     await waitStep(page, 48);
     await waitFor(page, 'window.__mfl.snapshot.curvePoints >= 8 && window.__mfl.snapshot.lastHistogramStep >= 40');
     await page.locator('[data-action="play"]').click();
-    await page.waitForTimeout(300);
+    await waitFor(page, '!window.__mfl.state.playing && !window.__mfl.snapshot.inFlight');
     const [csv, points] = await page.evaluate(() => [window.__mfl.curvesCsv(), window.__mfl.snapshot!.curvePoints] as const);
     expect(csv).toContain(`# link: ?${LINK}`);
     const rows = csv!.split('\n').filter((l) => l && !l.startsWith('#'));
@@ -116,11 +116,10 @@ describe('the visualiser', () => {
     await page.locator('.panel-marginals').screenshot({ path: join(ARTIFACTS, 'e2e-marginals.png') });
     await page.locator('.panel-heatmap').screenshot({ path: join(ARTIFACTS, 'e2e-heatmap.png') });
     await page.locator('.panel-curves').screenshot({ path: join(ARTIFACTS, 'e2e-curves.png') });
-    await page.getByLabel('High contrast (projector)').check();
-    await page.waitForTimeout(800);
+    await setProjector(page, true);
     await page.locator('.main').evaluate((el) => el.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-app-high-contrast.png') });
-    await page.getByLabel('High contrast (projector)').uncheck();
+    await setProjector(page, false);
     expect((await snapshot(page)).validationErrors).toEqual([]);
   });
 

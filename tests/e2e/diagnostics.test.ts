@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appState, ARTIFACTS, ours, snapshot, startApp, waitFor, waitReady, waitStep, type E2eApp } from './harness';
+import { appState, ARTIFACTS, chartRefreshes, ours, setProjector, snapshot, startApp, waitFor, waitReady, waitStep, type E2eApp } from './harness';
 
 let app: E2eApp;
 let page: Page;
@@ -42,7 +42,7 @@ describe('entropy panel', () => {
     await every.press('Enter');
     await playUntil(page, 'window.__mfl.snapshot.entropyEstimates >= 4 && window.__mfl.snapshot.cheapRows >= 4 && window.__mfl.snapshot.step >= 20');
     await waitFor(page, '!window.__mfl.snapshot.entropyPending');
-    await page.waitForTimeout(400); // one more chart refresh
+    await chartRefreshes(page); // the charts drew the last estimate
     const s = await snapshot(page);
     expect(s.entropyDrawn['entropy:accurate']).toBeGreaterThanOrEqual(3);
     expect(s.entropyDrawn['entropy:cheap']).toBeGreaterThanOrEqual(3);
@@ -85,7 +85,9 @@ describe('entropy panel', () => {
 describe('propagation of chaos', () => {
   it('live meters with R ≥ 3, against the exact laws', async () => {
     await waitFor(page, 'window.__mfl.snapshot.chaos !== null && window.__mfl.snapshot.chaos.l1 !== null && window.__mfl.snapshot.chaos.pairEntropy !== null', 30_000);
-    await page.waitForTimeout(300);
+    // The store publishes the meters a few times a second: wait for them on the page.
+    await waitFor(page, 'window.__mfl.store.getState().chaos?.l1 != null && window.__mfl.store.getState().chaos?.pairEntropy != null');
+    await page.getByTestId('meter-pair-energy').filter({ hasText: '±' }).waitFor();
     const meters = page.getByTestId('chaos-meters');
     expect(await meters.textContent()).toContain('across R = 4 replicas');
     expect(await page.getByTestId('meter-pair-energy').textContent()).toMatch(/±/);
@@ -130,14 +132,13 @@ describe('propagation of chaos', () => {
     expect(after.validationErrors).toEqual([]);
     await page.locator('.panel-chaos').screenshot({ path: join(ARTIFACTS, 'e2e-chaos-sweep.png') });
     // The projector theme redraws the sweep plot and the entropy charts.
-    await page.getByLabel('High contrast (projector)').check();
     await page.setViewportSize({ width: 1600, height: 1400 });
-    await page.waitForTimeout(800);
+    await setProjector(page, true);
     await page.locator('.panel-chaos').scrollIntoViewIfNeeded();
     await page.locator('.panel-chaos').screenshot({ path: join(ARTIFACTS, 'e2e-chaos-sweep-high-contrast.png') });
     await page.locator('.panel-entropy').scrollIntoViewIfNeeded();
     await page.locator('.panel-entropy').screenshot({ path: join(ARTIFACTS, 'e2e-entropy-bkw-high-contrast.png') });
-    await page.getByLabel('High contrast (projector)').uncheck();
+    await setProjector(page, false);
     await page.setViewportSize({ width: 1600, height: 1000 });
   });
 
@@ -164,10 +165,21 @@ describe('propagation of chaos', () => {
     await page.close();
   });
 
-  it('no exact reference (γ = −3): the live L1 against a large-N run at the current t; a pair-entropy sweep draws O(1/N²)', async () => {
+  it('γ = −3, isotropic data: the live L1 and the overlays use the deterministic limit (issue 12)', async () => {
     const p = await app.open('v=1&model=landau&d=3&n=32&replicas=4&dt=0.005&seed=5&gamma=-3&eps=0.1&noise=kac&init=gaussian&normalize=1&rng=pcg4d');
+    await playUntil(p, 'window.__mfl.snapshot.step >= 6 && window.__mfl.snapshot.chaos !== null && window.__mfl.snapshot.chaos.l1 !== null');
+    const l1 = (await snapshot(p)).chaos!.l1!;
+    expect(l1.reference).toContain('limit equation, deterministic, 320 cells');
+    expect(Number.isFinite(l1.value) && l1.stdErr > 0).toBe(true);
+    await p.locator('.marginal-legend').filter({ hasText: 'limit equation, deterministic, 320 cells' }).first().waitFor();
+    await p.close();
+  });
+
+  it('no exact reference and no deterministic limit (anisotropic, γ = −3): the live L1 against a large-N run at the current t; a pair-entropy sweep draws O(1/N²)', async () => {
+    const p = await app.open('v=1&model=landau&d=3&n=32&replicas=4&dt=0.005&seed=5&gamma=-3&eps=0.1&noise=kac&init=aniso&temp=0.5,1,1.5&normalize=1&rng=pcg4d');
     await playUntil(p, 'window.__mfl.snapshot.step >= 6 && window.__mfl.snapshot.chaos !== null && window.__mfl.snapshot.chaos.l1Note !== null');
-    expect(await p.getByTestId('meter-l1-note').textContent()).toContain('No exact reference');
+    // The page shows the note once the store publishes the meters (a few times a second).
+    await p.getByTestId('meter-l1-note').filter({ hasText: 'No exact reference' }).waitFor();
     const step = (await snapshot(p)).step;
     await p.locator('[data-action="l1-large-n"]').click();
     await waitFor(p, 'window.__mfl.snapshot.chaos.l1 !== null && window.__mfl.snapshot.chaos.l1.snapshot === true && !window.__mfl.store.getState().sweep.running', 60_000);
@@ -178,8 +190,9 @@ describe('propagation of chaos', () => {
     // The store publishes the meters a few times a second.
     await waitFor(p, 'document.querySelector("[data-testid=meter-l1-snapshot-t]") !== null', 5_000);
     expect(await p.getByTestId('meter-l1').textContent()).toContain('a snapshot at t =');
-    // The snapshot survives the live meters' next refresh.
-    await p.waitForTimeout(1500);
+    // The snapshot survives the live meters' next refreshes.
+    const readbacks = (await snapshot(p)).marginalReadbacks;
+    await waitFor(p, `window.__mfl.snapshot.marginalReadbacks >= ${readbacks + 2}`);
     expect((await snapshot(p)).chaos!.l1!.snapshot).toBe(true);
 
     await p.getByTestId('sweep-ns').fill('16,32');
@@ -222,7 +235,7 @@ describe('first-order and torus views', () => {
     await p.close();
   });
 
-  it('Keller–Segel: the χ control marks 8πσ; the supercritical preset runs and its virial line reaches 0', async () => {
+  it('Keller–Segel: the χ control marks 8πσ; the supercritical preset runs and its virial line reaches 0 at t*', async () => {
     const p = await app.open('v=1&model=first-order&d=2&n=96&dt=0.002&kernel=coulomb&sign=attractive&chi=12&eps=0&sigma=1&init=gaussian&width=1');
     await p.getByTestId('chi-critical-marker').waitFor();
     expect(await p.getByTestId('chi-regime').textContent()).toMatch(/subcritical/);
@@ -232,7 +245,7 @@ describe('first-order and torus views', () => {
     await p.locator('[data-preset="keller-segel-super"]').click();
     await waitFor(p, `window.__mfl.snapshot.buildCount > ${builds} && window.__mfl.snapshot.ready`);
     expect(await p.getByTestId('chi-regime').textContent()).toMatch(/supercritical/);
-    expect(await p.locator('.curve-energy').textContent()).toContain('reaches 0');
+    expect(await p.locator('.curve-energy').textContent()).toMatch(/0 at t\* ≈ \d/);
     await waitStep(p, 3);
     await waitFor(p, 'window.__mfl.snapshot.curvePoints >= 2 && window.__mfl.snapshot.lastHistogramStep > 0');
     await p.locator('[data-action="play"]').click();
@@ -251,7 +264,7 @@ describe('first-order and torus views', () => {
     expect(await p.locator('.cloud-legend').textContent()).toContain('cell centre');
     await p.evaluate(() => window.__mfl.store.getState().setStepsPerFrame(12));
     await playUntil(p, 'window.__mfl.snapshot.step >= 100 && window.__mfl.snapshot.cheapRows >= 4');
-    await p.waitForTimeout(300);
+    await chartRefreshes(p);
     const s = await snapshot(p);
     expect(s.entropyDrawn['relative:cheap']).toBeGreaterThanOrEqual(3);
     expect(s.entropyDrawn['relative:exact']).toBeGreaterThan(0);

@@ -122,3 +122,16 @@ export async function waitStep(page: Page, step: number, timeout = 90_000): Prom
 export async function waitFor(page: Page, fn: string, timeout = 60_000): Promise<void> {
   await page.waitForFunction(fn, undefined, { timeout, polling: 100 });
 }
+
+/** Waits until the charts have been refreshed `count` more times (instead of sleeping). */
+export async function chartRefreshes(page: Page, count = 2, timeout = 30_000): Promise<void> {
+  const now = (await snapshot(page)).chartRefreshes;
+  await waitFor(page, `window.__mfl.snapshot.chartRefreshes >= ${now + count}`, timeout);
+}
+
+/** Switches projector mode and waits until the views are drawn in it and refreshed. */
+export async function setProjector(page: Page, on: boolean): Promise<void> {
+  if ((await appState(page)).highContrast !== on) await page.locator('[data-action="projector"]').click();
+  await waitFor(page, `window.__mfl.snapshot.highContrastApplied === ${on}`);
+  await chartRefreshes(page);
+}

@@ -31,6 +31,8 @@ describe('classroom presets', () => {
       'Conservative vs non-conservative noise',
       // Issues 4 and 6.
       'Entropy & chaos: BKW, 8 replicas',
+      // Issue 11.
+      'A million particles: random pairs',
       // Issue 5.
       'Lamb–Oseen vortex',
       'Vortices of both signs',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GROWTH, INITIAL_PAIRS, MAX_SUBMIT_MS, Pacer, TARGET_SUBMIT_MS, formatCount, slowStepNote } from '../../src/app/pacing';
+import { GROWTH, INITIAL_PAIRS, MAX_SUBMIT_MS, Pacer, TARGET_SUBMIT_MS, formatCount, slowStepNote } from '../../src/engine/pacing';
 
 /** A simulated adapter: every workgroup costs `ms` of GPU time. */
 function simulate(pacer: Pacer, msPerGroup: number, submissions: number, maxSteps = 64): number[] {
