@@ -45,6 +45,17 @@ describe('parameter schema', () => {
     expect(validateParams(r.params)).toEqual([]);
   });
 
+  it('a link whose N·R is too large says what it runs instead (issue 10), not "kept the default"', async () => {
+    const { decodeLink } = await import('../../src/state/urlCodec');
+    const r = decodeLink('n=65536&replicas=256');
+    expect(r.params.replicas).toBe(16);
+    const m = r.messages.find((x) => x.startsWith('replicas:'));
+    expect(m).toMatch(/n · replicas must be ≤ 1048576/);
+    expect(m).toMatch(/— using replicas = 16$/);
+    // A plain out-of-range value keeps the default, and says so.
+    expect(decodeLink('dt=0').messages[0]).toMatch(/— kept the default$/);
+  });
+
   it('keeps valid fields and reports unknown ones', () => {
     const r = parseQuery('?n=300&gamma=-1&foo=1&<script>=x&dt=-2');
     expect(r.params.n).toBe(300);
