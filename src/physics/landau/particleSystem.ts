@@ -14,7 +14,7 @@
  * Increments (issue 13): `increments=gaussian` draws each pair-noise component from N(0, 1);
  * `two-point` draws it ±1 with probability ½ (Kloeden–Platen §14.1's simplified weak Euler scheme:
  * same mean and variance, weak order 1), from sign bits shared out of one draw per 4×4 block of
- * pairs (twoPointPairByte). nanbu's per-particle normals are Gaussian either way.
+ * pairs (twoPointPairBits). nanbu's per-particle normals are Gaussian either way.
  *
  * Sums run over all j including j = i, where a(0) = b(0) = 0 (models.md §1: a(0) = 0).
  * Normalisation by N (not N−1, as Tabary does: that is a time rescaling by N/(N−1)).
@@ -84,13 +84,13 @@ export function pairTerms(v: ArrayLike<number>, first: number, replica: number, 
       abar[3] -= al * z0 * z1; abar[4] -= al * z1 * z2; abar[5] -= al * z2 * z0;
     } else if (rotation) {
       // rotation: keyed by the ordered pair (i, j); rotation-shared: by j alone (models.md §1.4).
-      if (noise === 'rotation' && twoPointIncrements) twoPointSigns(twoPointPairByte(rng, seed, step, i, j, sw), nrm);
+      if (noise === 'rotation' && twoPointIncrements) twoPointSigns(twoPointPairBits(rng, seed, step, i, j, sw), nrm);
       else pairIncrements(draw4(rng, seed, step, noise === 'rotation' ? pairWord(i, j) : pairWord(j, 0), sw), twoPointIncrements, nrm);
       rotationNoiseTerm(z0, z1, z2, Math.sqrt(al), nrm, d, noiseSum);
     } else {
       const kac = noise === 'kac';
       const lo = kac ? Math.min(i, j) : i, hi = kac ? Math.max(i, j) : j;
-      if (twoPointIncrements) twoPointSigns(twoPointPairByte(rng, seed, step, lo, hi, sw), nrm);
+      if (twoPointIncrements) twoPointSigns(twoPointPairBits(rng, seed, step, lo, hi, sw), nrm);
       else normals4(draw4(rng, seed, step, pairWord(lo, hi), sw), nrm);
       const sign = kac && i > j ? -1 : 1;
       pairNoiseTerm(z0, z1, z2, r2, Math.sqrt(al), sign, nrm[0], nrm[1], d, noiseSum);
@@ -163,21 +163,23 @@ export function rotationNoiseTerm(z0: number, z1: number, z2: number, sqrtAlpha:
 }
 
 /**
- * Two-point increments of the pair systems (fgm, kac, rotation): the byte of sign bits of the
- * pair (lo, hi), from ONE draw per 4×4 block of pairs. The draw is keyed by the particle blocks
- * (lo >> 2, hi >> 2); the pair takes byte (hi & 3) of word (lo & 3), so the 16 pairs of a block
- * use disjoint bits. (lo, hi) = (i, j) for the ordered keys of fgm and rotation, (min, max) for
- * kac (both particles of a pair read the same byte). Component m is ±1 from bit 7 − m
- * (twoPointSigns). Twin of twoPointBytes in landau_step.wgsl, which draws once per 4 partners.
+ * Two-point increments of the pair systems (fgm, kac, rotation): the sign bits of the pair
+ * (lo, hi), from ONE draw per 4×4 block of pairs. The draw is keyed by the particle blocks
+ * (lo >> 2, hi >> 2); the pair reads word (lo & 3) shifted left by p = hi & 3, and component m is
+ * ±1 from its bit 31 − 4m (twoPointSigns), i.e. bit 31 − 4m − p of the word: the 16 pairs of a
+ * block use disjoint bits, all among the top 12 of each word (pcg4d's low bits are poor: bits
+ * 0–11 of the four words correlate up to 0.26). (lo, hi) = (i, j) for the ordered keys of fgm and
+ * rotation, (min, max) for kac (both particles of a pair read the same bits). Twin of
+ * twoPointBits in landau_step.wgsl, which draws once per 4 partners.
  */
-export function twoPointPairByte(kind: Params['rng'], seed: number, step: number, lo: number, hi: number, sw: number): number {
+export function twoPointPairBits(kind: Params['rng'], seed: number, step: number, lo: number, hi: number, sw: number): number {
   const h = draw4(kind, seed, step, pairWord(lo >> 2, hi >> 2), sw);
-  return (h[lo & 3] >>> (8 * (hi & 3))) & 0xff;
+  return (h[lo & 3] << (hi & 3)) >>> 0;
 }
 
-/** The three ±1 components (bits 7, 6, 5) of a pair's byte, into out[0..2]. */
-export function twoPointSigns(byte: number, out: Float64Array): Float64Array {
-  for (let m = 0; m < 3; m++) out[m] = (byte >> (7 - m)) & 1 ? -1 : 1;
+/** The three ±1 components (bits 31, 27, 23) of a pair's shifted word, into out[0..2]. */
+export function twoPointSigns(bits: number, out: Float64Array): Float64Array {
+  for (let m = 0; m < 3; m++) out[m] = (bits >>> (31 - 4 * m)) & 1 ? -1 : 1;
   return out;
 }
 
