@@ -9,6 +9,7 @@ import type { HistogramPass, HistogramRange, Histograms } from '../gpu/passes/hi
 import type { EnsembleMoments, ReplicaMoments } from '../physics/moments';
 import type { Params } from '../physics/params';
 import type { LiveChaos } from '../state/store';
+import type { CompareMode } from '../state/urlCodec';
 import type { TimeSeries } from '../view/timeSeries';
 import type { Pacer } from '../engine/pacing';
 import type { LimitSolve } from './limitSolve';
@@ -17,7 +18,8 @@ export interface Run {
   params: Params;
   backend: Backend;
   companion: Backend | null;
-  companionNoise: Params['noise'] | null;
+  /** The companion run: another noise system, or all pairs beside random batches (state/urlCodec CompareMode). */
+  companionNoise: CompareMode | null;
   histogram: HistogramPass | null;
   range: HistogramRange & { colorMax: number };
   t0: number;

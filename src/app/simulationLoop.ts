@@ -258,6 +258,10 @@ export class SimulationLoop {
     const { params, capNote } = this.effectiveParams(s.params);
     // The companion run compares Landau noise systems only.
     const companionNoise = params.model === 'landau' && s.compare && s.compare !== params.noise ? s.compare : null;
+    // Another noise system, or (compare=all-pairs) the same system with every pair interacting
+    // beside random batches (models.md §1.5), from the same initial particles.
+    const companionParams: Params | null = companionNoise === null ? null
+      : companionNoise === 'all-pairs' ? { ...params, interactions: 'all' } : { ...params, noise: companionNoise };
     const gpu = this.gpu;
     let backend: Backend | null = null;
     let companion: Backend | null = null;
@@ -271,7 +275,7 @@ export class SimulationLoop {
       if (gpu) {
         backend = await WebGpuBackend.create(gpu.ctx, params, initial);
         if (superseded()) throw new Superseded();
-        if (companionNoise) companion = await WebGpuBackend.create(gpu.ctx, { ...params, noise: companionNoise }, initial);
+        if (companionParams) companion = await WebGpuBackend.create(gpu.ctx, companionParams, initial);
         if (superseded()) throw new Superseded();
         histogram = await HistogramPass.create(gpu.ctx.device, count, params.d);
         if (superseded()) throw new Superseded();
@@ -280,7 +284,7 @@ export class SimulationLoop {
         await Promise.all([(backend as WebGpuBackend).warmUp(), (companion as WebGpuBackend | null)?.warmUp()]);
       } else {
         backend = new CpuBackend(params, initial);
-        if (companionNoise) companion = new CpuBackend({ ...params, noise: companionNoise }, initial);
+        if (companionParams) companion = new CpuBackend(companionParams, initial);
       }
       if (superseded()) throw new Superseded();
       const t0 = initialTime(params);
@@ -358,7 +362,7 @@ export class SimulationLoop {
     });
     this.marginals.setLimitReference(run.limit.ref);
     // The spread band of the mean: the main run's law, or the companion's when the main run is kac.
-    const spreadNoise = p.noise === 'kac' && run.companionNoise ? run.companionNoise : p.noise;
+    const spreadNoise = p.noise === 'kac' && run.companionNoise && run.companionNoise !== 'all-pairs' ? run.companionNoise : p.noise;
     const spread = p.normalize ? meanSpreadLaw({ ...p, noise: spreadNoise }) : null;
     this.curves.configure({
       d: p.d, n: p.n, replicas: p.replicas, noise: p.noise,

@@ -5,7 +5,7 @@
  * parameter changes take effect within that. "Steps / frame" (the store's stepsPerFrame) is a
  * CAP on the steps of one submission; the pacing takes fewer when they are slow, and cuts a step
  * into slices when one step alone exceeds the budget. The companion run (compare mode) follows
- * the main run step for step. On the float64 CPU engine, as many steps as fit CPU_FRAME_BUDGET_MS.
+ * the main run step for step, the main run waiting while it lags. On the float64 CPU engine, as many steps as fit CPU_FRAME_BUDGET_MS.
  */
 import { CpuBackend } from '../engine/cpuBackend';
 import { WebGpuBackend } from '../engine/webgpuBackend';
@@ -18,7 +18,6 @@ export const CPU_FRAME_BUDGET_MS = 24;
 
 /** Whether the run should advance in this frame, and by at most how many steps. */
 function wanted(s: AppState): { single: boolean; cap: number } | null {
-  if (s.error !== null || s.sweep?.running) return null;
   const single = !s.playing && s.pendingSteps > 0;
   if (!s.playing && !single) return null;
   return { single, cap: single ? 1 : s.stepsPerFrame };
@@ -43,11 +42,25 @@ function submitPaced(backend: WebGpuBackend, pacer: Pacer, maxSteps: number, set
  * finished submission of a replaced run changes nothing); `setState` is the store's.
  */
 export function stepRun(run: Run, s: AppState, setState: (p: Partial<AppState>) => void, now: number, isCurrent: () => boolean): void {
-  const w = wanted(s);
-  if (!w) return;
   const { backend, companion } = run;
+  if (s.error !== null || s.sweep?.running) return;
   if (backend instanceof WebGpuBackend && run.pacer) {
     if (run.stepInFlight || run.companionInFlight) return;
+    // The companion run (compare mode) follows the main run's completed steps, paused or not;
+    // while it lags (a slower system: all pairs beside random batches), the main run waits, so
+    // the two meet at every step and their moments are read at the same t.
+    if (companion instanceof WebGpuBackend && run.companionPacer) {
+      const need = backend.stepCount - companion.stepCount;
+      if (need > 0 || companion.midStep) {
+        run.companionInFlight = true;
+        submitPaced(companion, run.companionPacer, Math.max(1, need), () => {
+          run.companionInFlight = false;
+        });
+        return;
+      }
+    }
+    const w = wanted(s);
+    if (!w) return;
     run.stepInFlight = true;
     run.submitted++;
     const encoded = submitPaced(backend, run.pacer, w.cap, (k, ok) => {
@@ -60,17 +73,9 @@ export function stepRun(run: Run, s: AppState, setState: (p: Partial<AppState>) 
     });
     // A single step is taken when its last slice is submitted.
     if (w.single && encoded > 0) setState({ pendingSteps: s.pendingSteps - 1 });
-    if (companion instanceof WebGpuBackend && run.companionPacer) {
-      // Up to the main run's step (the one it is in, when it stopped inside one).
-      const need = backend.stepCount + (backend.midStep ? 1 : 0) - companion.stepCount;
-      if (need > 0) {
-        run.companionInFlight = true;
-        submitPaced(companion, run.companionPacer, need, () => {
-          run.companionInFlight = false;
-        });
-      }
-    }
   } else if (backend instanceof CpuBackend) {
+    const w = wanted(s);
+    if (!w) return;
     const k = w.single ? 1 : Math.max(1, Math.min(w.cap, Math.floor(CPU_FRAME_BUDGET_MS / Math.max(run.cpuStepMs, 1e-3))));
     const t0 = performance.now();
     backend.step(k);

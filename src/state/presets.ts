@@ -6,7 +6,7 @@
  * by the share-link codec, so a preset is exactly the link it advertises.
  */
 import { defaultParams, type Noise, type Params } from '../physics/params';
-import { encodeLink } from './urlCodec';
+import { encodeLink, type CompareMode } from './urlCodec';
 
 export interface ClassroomPreset {
   id: string;
@@ -19,7 +19,7 @@ export interface ClassroomPreset {
   query: string;
 }
 
-function preset(id: string, name: string, description: string, overrides: Partial<Params>, compare: Noise | null = null): ClassroomPreset {
+function preset(id: string, name: string, description: string, overrides: Partial<Params>, compare: CompareMode | null = null): ClassroomPreset {
   const params: Params = { ...defaultParams(), ...overrides };
   const group = params.model === 'landau' ? 'Landau' : params.model === 'first-order' ? 'First-order' : 'Torus';
   return { id, group, name, description, query: encodeLink({ params, compare }) };
@@ -45,11 +45,14 @@ export const CLASSROOM_PRESETS: readonly ClassroomPreset[] = [
     'The counter-example of models.md §1.4: formula (1.8) as printed, where particle j’s Brownian motions drive every particle (rotation-shared: common noise, not a mean-field system), against nanbu from the same particles (dashed), γ = 0. Both give each particle the same quadratic variation, but the shared noise moves all particles together: the mean velocity spreads like E(1 − e^(−2(d−1)t)) whatever N (the meter shows this exact law; nanbu: E(1 − e^(−4(d−1)t/N))), and the pair-covariance and pair-entropy meters stay O(1) instead of vanishing like 1/N, 1/N². An N-sweep of mean-velocity-spread gives slope 0 for it and −1 for nanbu.',
     { d: 3, n: 512, replicas: 8, gamma: 0, noise: 'rotation-shared', init: 'gaussian', temp: [1], dt: 0.002 }, 'nanbu'),
   preset('bkw-entropy-chaos', 'Entropy & chaos: BKW, 8 replicas',
-    'Eight independent BKW runs: the entropy panel shows H(f|M) decreasing to 0 along the exact BKW H(f|M)(t) and the Fisher information decaying along I(t) (dotted: what the KDE estimate should read), bands across replicas. nanbu conserves the energy only on average: H(M) follows the replica-mean energy, the exact BKW curves are at the initial energy, and the k-NN estimates read a few hundredths of a nat high at N = 512 (bias, noted on the chart). The chaos panel shows the live two-particle covariances and the marginal L1 to the exact BKW marginal.',
+    'Eight independent BKW runs: the entropy panel shows H(f|M) decreasing to 0 along the exact BKW H(f|M)(t) and the Fisher information decaying along I(t) (dotted: what the KDE estimate should read), bands across replicas. nanbu conserves the energy only on average: H(M) follows the replica-mean energy, the exact BKW curves are at the initial energy, and the k-NN estimates are corrected for their known bias at the Maxwellian (what remains at N = 512 is noted on the chart). The chaos panel shows the live two-particle covariances and the marginal L1 to the exact BKW marginal.',
     { d: 3, n: 512, replicas: 8, gamma: 0, noise: 'nanbu', init: 'bkw', dt: 0.001 }),
   preset('million-random-pairs', 'A million particles: random pairs',
-    'N = 2²⁰ BKW particles with exact random pairs (models.md §1.5): each step pairs every particle with one random partner; the pair keeps its mean and |z| and its direction z/|z| makes an exact spherical Brownian move, so momentum and energy stay exact (watch the conservation meters) at O(N) work per step. The histograms (every particle) follow the exact BKW marginals and m₄ the exact m₄(t) up to the method’s O(dt) bias; the cloud draws all 2²⁰ points.',
+    'N = 2²⁰ BKW particles with exact random pairs (models.md §1.5): each step pairs every particle with one random partner; the pair keeps its mean and |z| and its direction z/|z| makes an exact spherical Brownian move, so momentum and energy stay exact (watch the conservation meters) at O(N) work per step. The histograms (every particle) follow the exact BKW marginals and m₄ the exact m₄(t) up to the method’s O(dt) bias; the cloud draws up to 2²⁰ points (2¹⁶ on a CPU fallback adapter; its legend says how many).',
     { d: 3, n: 1 << 20, replicas: 1, gamma: 0, noise: 'kac', init: 'bkw', dt: 0.002, interactions: 'batch', batch: 2 }),
+  preset('random-vs-all-pairs', 'Random pairs vs all pairs',
+    'The same kac system from the same particles twice: random pairs (interactions=batch, p = 2: each step every particle collides with one random partner, O(N), the pair moves exactly on its sphere so energy and momentum are conserved exactly) against all pairs (dashed, O(N²)). BKW data at γ = 0: both follow the exact m₄(t) and the anisotropy e^(−4dt); random pairs relax at the per-step law of models.md §1.5, which tends to the continuous one as dt → 0. The gap is the O(dt) error of the random-pair method, uniform in N.',
+    { d: 3, n: 4096, gamma: 0, noise: 'kac', init: 'bkw', dt: 0.002, interactions: 'batch', batch: 2 }, 'all-pairs'),
   preset('lamb-oseen', 'Lamb–Oseen vortex',
     'Viscous point vortices (Biot–Savart, all m = +1) from a Gaussian blob: the blob spreads (it also turns, faster at its centre, but vortices of one circulation share one colour, so the turning is hard to see); the radial density follows the exact heat-kernel law N(0, (s₀² + 2σt)I) and the second moment the exact line m₀ + 4σt (models.md §3).',
     { model: 'first-order', d: 2, n: 1024, kernel: 'biot-savart', circ: 'plus', chi: 5, sigma: 0.25, eps: 0.02, init: 'gaussian', width: 1, dt: 0.01 }),

@@ -16,7 +16,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { validateParams, type Noise, type ParamError, type Params } from '../physics/params';
-import { decodeLink, encodeLink, type DecodedLink, type LinkState } from './urlCodec';
+import { allPairsCompareProblem, decodeLink, encodeLink, type CompareMode, type DecodedLink, type LinkState } from './urlCodec';
 import { CLASSROOM_PRESETS, FIRST_OPEN_PRESET, presetById } from './presets';
 import type { SweepOutput } from '../engine/sweepExperiment';
 
@@ -29,13 +29,13 @@ function matchingPreset(s: LinkState): string | null {
 
 export interface ParamsSlice {
   params: Params;
-  compare: Noise | null;
+  compare: CompareMode | null;
   /** Messages about the link the page was opened with (bad/unknown fields). */
   linkMessages: string[];
   /** The classroom preset last applied (cleared by any parameter change), for its description. */
   activePreset: string | null;
   /** Validates the whole parameter set; applies it only when valid, else returns the errors. */
-  applyParams(next: Params, compare?: Noise | null): ParamError[];
+  applyParams(next: Params, compare?: CompareMode | null): ParamError[];
   /** Opens a share-link query: valid fields applied, messages kept for display. */
   openLink(query: string): void;
   applyPreset(id: string): void;
@@ -199,7 +199,9 @@ function paramsSlice(set: Set, get: Get, initial: DecodedLink): ParamsSlice {
     applyParams(next, compare = get().compare) {
       const errors = validateParams(next);
       if (errors.length) return errors;
-      set({ params: { ...next, temp: [...next.temp] }, compare: compare === next.noise ? null : compare, error: null, activePreset: null, firstOpen: false });
+      // A companion that no longer applies (the same noise; all pairs without random batches) is dropped.
+      const keep = compare === next.noise || (compare === 'all-pairs' && allPairsCompareProblem(next) !== null) ? null : compare;
+      set({ params: { ...next, temp: [...next.temp] }, compare: keep, error: null, activePreset: null, firstOpen: false });
       return [];
     },
     openLink(query) {

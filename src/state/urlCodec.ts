@@ -10,12 +10,27 @@
  * messages quote the offending text only after stripping it to printable characters (React
  * escapes it when shown).
  */
-import { LINK_VERSION, paramDef, parseQuery, parseValue, toQuery, type Noise, type Params } from '../physics/params';
+import { LINK_VERSION, MAX_N, MAX_TOTAL, paramDef, parseQuery, parseValue, toQuery, type Noise, type Params } from '../physics/params';
+
+/**
+ * The companion run drawn beside the main one from the same initial particles: another noise
+ * system, or `all-pairs` — the same system with every pair interacting, beside a run of random
+ * batches (interactions=batch, models.md §1.5), where both fit the all-pairs limits.
+ */
+export type CompareMode = Noise | 'all-pairs';
+
+/** Why `compare=all-pairs` cannot run with these parameters (null: it can). */
+export function allPairsCompareProblem(p: Params): string | null {
+  if (p.model !== 'landau' || p.interactions !== 'batch') return 'compare=all-pairs compares random batches with all pairs: it needs model=landau and interactions=batch';
+  if (p.n > MAX_N) return `compare=all-pairs needs n ≤ ${MAX_N} (all pairs cost N² per step; got n = ${p.n})`;
+  if (p.n * p.replicas > MAX_TOTAL) return `compare=all-pairs needs n · replicas ≤ ${MAX_TOTAL} (got ${p.n} · ${p.replicas})`;
+  return null;
+}
 
 export interface LinkState {
   params: Params;
   /** Noise system of the companion run (same parameters otherwise), or null. */
-  compare: Noise | null;
+  compare: CompareMode | null;
   /** Projector mode (`hc=1`): high contrast and larger type. Absent means off. */
   highContrast?: boolean;
 }
@@ -60,11 +75,13 @@ export function decodeLink(search: string): DecodedLink {
       for (const [k, v] of migrated) sp.append(k, v);
     }
   }
-  let compare: Noise | null = null;
+  let compare: CompareMode | null = null;
   const rawCompare = sp.get('compare');
-  if (rawCompare !== null) {
+  if (rawCompare === 'all-pairs') {
+    compare = 'all-pairs';
+  } else if (rawCompare !== null) {
     const { value, error } = parseValue(paramDef('noise'), rawCompare);
-    if (error) messages.push(`compare: got "${quoteField(rawCompare)}", expected one of ${(paramDef('noise').options as readonly string[]).join(', ')} (the companion run's noise system); ignored`);
+    if (error) messages.push(`compare: got "${quoteField(rawCompare)}", expected one of ${(paramDef('noise').options as readonly string[]).join(', ')} (the companion run's noise system) or all-pairs (with interactions=batch); ignored`);
     else compare = value as Noise;
   }
   let highContrast = false;
@@ -78,6 +95,13 @@ export function decodeLink(search: string): DecodedLink {
   for (const e of errors) messages.push(`${quoteField(e.message, 200)} — ${e.key === 'v' ? 'kept reading it as the current version' : e.fixed ?? 'kept the default'}`);
   for (const u of unknown) messages.push(`"${quoteField(u)}": not a parameter of this app; ignored`);
   if (compare === params.noise) compare = null;
+  if (compare === 'all-pairs') {
+    const problem = allPairsCompareProblem(params);
+    if (problem) {
+      messages.push(`${problem}; ignored`);
+      compare = null;
+    }
+  }
   return { params, compare, highContrast, messages };
 }
 

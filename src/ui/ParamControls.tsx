@@ -10,6 +10,7 @@ import {
   type ParamDef, type ParamError, type Params,
 } from '../physics/params';
 import { useAppState, useAppStore } from './storeContext';
+import { allPairsCompareProblem, type CompareMode } from '../state/urlCodec';
 
 /**
  * Keeps dependent fields consistent when one changes: a new model gets a valid init (withModel),
@@ -239,21 +240,25 @@ function CompareField() {
   const store = useAppStore();
   const id = useId();
   const compare = useAppState((s) => s.compare);
-  const noise = useAppState((s) => s.params.noise);
+  const params = useAppState((s) => s.params);
+  const noise = params.noise;
   const def = PARAM_DEFS.find((d) => d.key === 'noise')!;
-  const options = def.kind === 'enum' ? def.options.filter((o) => o !== noise) : [];
+  const options: string[] = def.kind === 'enum' ? def.options.filter((o) => o !== noise).map(String) : [];
+  // Random batches (models.md §1.5) can be compared with all pairs where all pairs fit.
+  const allPairs = allPairsCompareProblem(params) === null;
   return (
     <div className="field field-compare">
       <label htmlFor={id}>Compare with noise</label>
       <select id={id} value={compare ?? ''} aria-describedby={`${id}-help`}
         onChange={(e) => {
           const p = store.getState().params;
-          store.getState().applyParams(p, (e.target.value || null) as Params['noise'] | null);
+          store.getState().applyParams(p, (e.target.value || null) as CompareMode | null);
         }}>
         <option value="">(none)</option>
-        {options.map((o) => <option key={String(o)} value={String(o)}>{String(o)}</option>)}
+        {allPairs ? <option value="all-pairs">all pairs (same noise, O(N²))</option> : null}
+        {options.map((o) => <option key={o} value={o}>{o}</option>)}
       </select>
-      <p id={`${id}-help`} className="help">A second run from the same initial particles with another noise system; its energy and momentum are drawn dashed.</p>
+      <p id={`${id}-help`} className="help">A second run from the same initial particles with another noise system{allPairs ? ', or with all pairs beside these random batches' : ''}; its curves are drawn dashed.</p>
     </div>
   );
 }

@@ -30,8 +30,8 @@ export interface CurveConfig {
   bkw: boolean;
   /** Trubnikov/NRL reference applies (d = 3, γ = −3, bi-Maxwellian). */
   coulomb: boolean;
-  /** Noise of the companion run, or null. */
-  companion: Noise | null;
+  /** The companion run's label (its noise system, or 'all-pairs' beside random batches), or null. */
+  companion: string | null;
   /** Simulation time at step 0. */
   t0: number;
   /** The Landau model (energy conserved on average; the references of §1 apply). */

@@ -29,10 +29,13 @@ describe('classroom presets', () => {
       'BKW exact solution',
       'Coulomb collisions',
       'Conservative vs non-conservative noise',
+      // Issue 13.
+      'Shared noise breaks chaos',
       // Issues 4 and 6.
       'Entropy & chaos: BKW, 8 replicas',
       // Issue 11.
       'A million particles: random pairs',
+      'Random pairs vs all pairs',
       // Issue 5.
       'Lamb–Oseen vortex',
       'Vortices of both signs',
@@ -41,7 +44,7 @@ describe('classroom presets', () => {
       'Torus: relaxation to uniform',
     ]);
     for (const p of CLASSROOM_PRESETS) {
-      const { errors, unknown } = parseQuery(p.query.replace(/&compare=\w+/, ''));
+      const { errors, unknown } = parseQuery(p.query.replace(/&compare=[\w-]+/, ''));
       expect(errors, p.id).toEqual([]);
       expect(unknown, p.id).toEqual([]);
       expect(decodeLink(p.query).messages, p.id).toEqual([]);
