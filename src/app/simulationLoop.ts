@@ -369,6 +369,7 @@ export class SimulationLoop {
       maxwellianMolecules: p.model === 'landau' && p.gamma === 0, bkw: bkwApplies(p), coulomb: coulombApplies(p),
       companion: run.companionNoise, t0: run.t0, highContrast: s.highContrast, symbol, landau: p.model === 'landau',
       dt: p.dt, model: p.model, torusCosine, limit: run.limit.name,
+      ...(p.interactions === 'batch' ? { batches: p.noise === 'kac' && p.batch === 2 ? 'exact-pairs' as const : 'batches' as const } : {}),
       spread: spread && spread.law.startsWith('kac') ? null : spread,
       virial: (() => {
         const v = virialLine(p);

@@ -54,6 +54,12 @@ export interface CurveConfig {
    * without it the torus is recognised by symbol 'x' with no virial line and no spread law.
    */
   model?: 'landau' | 'first-order' | 'torus';
+  /**
+   * Random batches of the main run (models.md §1.5): 'exact-pairs' (kac, p = 2: E conserved every
+   * step, no Euler–Maruyama drift), 'batches' (its drift differs from all pairs', not drawn), or
+   * absent for all pairs.
+   */
+  batches?: 'exact-pairs' | 'batches';
   /** Torus, init = cosine: the exact mode amplitude A e^(−rate t) of 1 + A e^(−rate t) cos 2πx₁. */
   torusCosine?: { amp: number; rate: number } | null;
   /** Issue 12: legend name of the deterministic limit (m₄ curve from setLimitReference), or null. */
@@ -117,14 +123,19 @@ export class CurveCharts {
     const spreadNoise = [cfg.noise, cfg.companion].find((x) => x === 'nanbu' || x === 'fgm') ?? null;
     if (v && cfg.landau) {
       const kacOnly = cfg.noise === 'kac' && !cfg.companion;
-      energy.push(line(kacOnly ? 'E₀ (kac: conserved in continuous time)' : 'E₀ (conserved on average)', pe.take(th.reference), [2, 4], ref));
+      const e0Label = cfg.batches === 'exact-pairs' ? 'E₀ (exact random pairs: conserved every step)' : kacOnly ? 'E₀ (kac: conserved in continuous time)' : 'E₀ (conserved on average)';
+      energy.push(line(e0Label, pe.take(th.reference), [2, 4], ref));
       if (cfg.maxwellianMolecules && spreadNoise) {
         const c = pe.take(th.palette[6]);
         energy.push(line(`E₀ ± 1σ, spread of ${spreadNoise}'s E (exact, γ = 0)`, c, [8, 3, 2, 3], ref));
         energy.push({ ...line('', c, [8, 3, 2, 3], ref), label: HIDDEN_LABEL });
         notes.energy = `${spreadNoise} conserves E only on average: E(t) is a martingale, Var = (8/N)∫(E² − ‖M‖²)dt/R at γ = 0 (band). `;
       }
-      if (cfg.maxwellianMolecules && cfg.dt) {
+      if (cfg.batches === 'exact-pairs') {
+        notes.energy = `${notes.energy ?? ''}Exact random pairs move each pair on its sphere: E is conserved every step, to float32 rounding (models.md §1.5).`;
+      } else if (cfg.batches === 'batches') {
+        notes.energy = `${notes.energy ?? ''}Random batches: E is conserved on average in continuous time; the Euler–Maruyama drift of batches differs from all pairs' and is not drawn.`;
+      } else if (cfg.maxwellianMolecules && cfg.dt) {
         energy.push(line(`E₀e^(4(d−1)²dt·t), Euler–Maruyama drift (dt = ${cfg.dt})`, pe.take(th.exact), [1, 3], ref + 0.5));
         notes.energy = `${notes.energy ?? ''}Each Euler–Maruyama step adds 4(d−1)²E·dt² on average (γ = 0, all noises): the dotted line; it vanishes as dt → 0.`;
       } else if (cfg.noise === 'kac') {
@@ -254,7 +265,7 @@ export class CurveCharts {
               const sd = elapsed.map((e) => Math.sqrt(energyVariance(cfg.d, cfg.n, cfg.replicas, E0, first.m.secondMoment, e)));
               data.push(sd.map((x) => E0 + x), sd.map((x) => E0 - x));
             }
-            if (cfg.maxwellianMolecules && cfg.dt) data.push(elapsed.map((e) => eulerMaruyamaEnergy(cfg.d, cfg.dt!, E0, e)));
+            if (cfg.maxwellianMolecules && cfg.dt && !cfg.batches) data.push(elapsed.map((e) => eulerMaruyamaEnergy(cfg.d, cfg.dt!, E0, e)));
           }
           if (cfg.virial) {
             const { slope } = cfg.virial;
