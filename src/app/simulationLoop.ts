@@ -412,12 +412,7 @@ export class SimulationLoop {
     this.recovering = true;
     void (async () => {
       // A build in progress on the lost device stops at its next check (gpu.lost).
-      await this.building;
-      this.destroyRun();
-      this.el.cloud.removeEventListener('pointerdown', this.markCloudDirty);
-      this.el.cloud.removeEventListener('wheel', this.markCloudDirty);
-      this.cloud?.dispose();
-      this.cloud = null;
+      await this.teardownRunAndCloud();
       this.gpu = null;
       await this.initEngine();
       if (this.disposed) return;
@@ -674,6 +669,16 @@ export class SimulationLoop {
     };
   }
 
+  /** After any build in progress: frees the run and the cloud (device loss, disposal). */
+  private async teardownRunAndCloud(): Promise<void> {
+    await this.building;
+    this.destroyRun();
+    this.el.cloud.removeEventListener('pointerdown', this.markCloudDirty);
+    this.el.cloud.removeEventListener('wheel', this.markCloudDirty);
+    this.cloud?.dispose();
+    this.cloud = null;
+  }
+
   /** Stops the loop and frees everything it created (the device stays: it is the app's). */
   async dispose(): Promise<void> {
     this.disposed = true;
@@ -681,12 +686,7 @@ export class SimulationLoop {
     this.unsubscribe?.();
     this.unsubscribe = null;
     // A build in progress notices `disposed` and destroys what it made.
-    await this.building;
-    this.destroyRun();
-    this.el.cloud.removeEventListener('pointerdown', this.markCloudDirty);
-    this.el.cloud.removeEventListener('wheel', this.markCloudDirty);
-    this.cloud?.dispose();
-    this.cloud = null;
+    await this.teardownRunAndCloud();
     this.marginals.dispose();
     this.heatmap.dispose();
     this.curves.dispose();
