@@ -120,7 +120,9 @@ export class CurveCharts {
     const pe = new ColourPicker(th);
     const energy: uPlot.Series[] = [{}, line(`${v ? 'E' : 'm₂'} = (1/N)Σ|${cfg.symbol}|²${mainLabel}`, pe.take(th.components[3]))];
     if (cfg.companion) energy.push(line(`E${compLabel}`, pe.take(th.components[2]), [6, 4]));
-    const spreadNoise = [cfg.noise, cfg.companion].find((x) => x === 'nanbu' || x === 'fgm') ?? null;
+    // The exact spread of E holds for independent noises with the all-pairs covariance: nanbu, fgm
+    // and rotation (per ordered pair, like fgm: models.md §1.4), not under random batches.
+    const spreadNoise = cfg.batches ? null : [cfg.noise, cfg.companion].find((x) => x === 'nanbu' || x === 'fgm' || x === 'rotation') ?? null;
     if (v && cfg.landau) {
       const kacOnly = cfg.noise === 'kac' && !cfg.companion;
       const e0Label = cfg.batches === 'exact-pairs' ? 'E₀ (exact random pairs: conserved every step)' : kacOnly ? 'E₀ (kac: conserved in continuous time)' : 'E₀ (conserved on average)';
@@ -260,7 +262,7 @@ export class CurveCharts {
           if (cfg.symbol === 'v' && cfg.landau) {
             const E0 = first.m.energy;
             data.push(t.map(() => E0));
-            const spreadNoise = [cfg.noise, cfg.companion].find((x) => x === 'nanbu' || x === 'fgm');
+            const spreadNoise = cfg.batches ? undefined : [cfg.noise, cfg.companion].find((x) => x === 'nanbu' || x === 'fgm' || x === 'rotation');
             if (cfg.maxwellianMolecules && spreadNoise) {
               const sd = elapsed.map((e) => Math.sqrt(energyVariance(cfg.d, cfg.n, cfg.replicas, E0, first.m.secondMoment, e)));
               data.push(sd.map((x) => E0 + x), sd.map((x) => E0 - x));
