@@ -523,7 +523,6 @@ export class SimulationLoop {
   private publishStats(run: Run, now: number): void {
     const p = run.params;
     const sps = stepsPerSecond(run, now);
-    const runs = run.companion ? 2 : 1;
     const step = this.completedStep(run);
     const chaosChanged = run.chaos !== run.chaosPublished;
     run.chaosPublished = run.chaos;
@@ -532,9 +531,12 @@ export class SimulationLoop {
         t: timeAt(run, step),
         step,
         stepsPerSecond: sps,
-        pairsPerSecond: sps * p.n * p.n * p.replicas * runs,
+        // Pair interactions per step: N² per replica with all pairs, N·(p − 1) in random batches.
+        pairsPerSecond: sps * [p, run.companion?.params].reduce((sum, q) => sum + (q ? q.n * (q.interactions === 'batch' ? q.batch - 1 : q.n) * q.replicas : 0), 0),
         nonFinite: run.latestMoments?.m.nonFinite ?? 0,
-        slowStep: slowStepNote(run.pacer?.stepMs ?? null, p.n * p.replicas),
+        // The slower of the GPU's time per step and the wall time per step actually seen (the
+        // latter counts the companion run, readbacks and renders): what a user waits.
+        slowStep: slowStepNote(Math.max(run.pacer?.stepMs ?? 0, run.companionPacer?.stepMs ?? 0, sps > 0 ? 1000 / sps : 0) || null, p.n * p.replicas),
       },
       ...(chaosChanged ? { chaos: run.chaos } : {}),
     });

@@ -89,9 +89,14 @@ export function stepRun(run: Run, s: AppState, setState: (p: Partial<AppState>) 
   if (run.rate.length > 240) run.rate.splice(0, run.rate.length - 240);
 }
 
-/** Steps per second over the last ~2 s of completed submissions. */
+/**
+ * Steps per second (wall time) over the last ~2 s of completed steps, or over the last few
+ * completions when steps are slower than that (up to a minute back), so a slow run reads its
+ * real rate instead of 0.
+ */
 export function stepsPerSecond(run: Run, now: number): number {
-  const recent = run.rate.filter(([t]) => now - t < 2000);
+  let recent = run.rate.filter(([t]) => now - t < 2000);
+  if (recent.length < 3) recent = run.rate.filter(([t]) => now - t < 60_000).slice(-4);
   if (recent.length < 2) return 0;
   const [ta, sa] = recent[0];
   const [tb, sb] = recent[recent.length - 1];

@@ -282,7 +282,7 @@ export function StatusLine() {
       <span title="Steps whose GPU work has finished"><b>step</b> <span data-testid="status-step">{stats.step}</span></span>
       <span><abbr title="N: particles in each system (each step costs N² pair interactions)"><b>N</b></abbr> = {engine?.n ?? params.n}</span>
       <span><abbr title="R: replicas, independent copies of the N-particle system run side by side; curves average over them, the chaos panel compares them" data-testid="status-replicas"><b>R</b></abbr> = {engine?.replicas ?? params.replicas}</span>
-      <span>{playing ? `${stats.stepsPerSecond.toFixed(0)} steps/s` : 'paused'}</span>
+      <span>{playing ? `${stats.stepsPerSecond >= 10 || stats.stepsPerSecond === 0 ? stats.stepsPerSecond.toFixed(0) : stats.stepsPerSecond.toPrecision(2)} steps/s` : 'paused'}</span>
       <span>{playing ? `${si(stats.pairsPerSecond)} pair interactions/s` : "0 pair interactions/s"}</span>
       <span className={engine?.isFallback ? 'fallback' : ''} data-testid="status-adapter">
         {engine ? `${engine.kind === 'webgpu' ? 'WebGPU' : 'CPU engine'}: ${engine.adapter}` : 'starting…'}

@@ -162,9 +162,8 @@ export class CurveCharts {
       const c = pm.take(th.reference);
       momentum.push(line(`±1σ of ${bar}ᵢ (exact law)`, c, [2, 4], ref));
       momentum.push({ ...line('', c, [2, 4], ref), label: HIDDEN_LABEL });
-      notes.momentum = cfg.landau
-        ? `Band: ±1σ of each component of ${bar}, E(1 − e^(−4(d−1)t/N))/(dR) (γ = 0, nanbu/fgm; kac keeps ${bar} fixed).`
-        : `Band: ±1σ of each component of ${bar}, 2σt/(NR) (K odd, equal weights).`;
+      // The caption states the law actually drawn (nanbu/fgm's, rotation-shared's, the first-order one).
+      notes.momentum = `Band: ±1σ of each component of ${bar} from the exact E|${bar}(t) − ${bar}(0)|² = ${cfg.spread.law}, over d·R${cfg.landau && cfg.noise !== 'kac' ? ' (kac keeps the mean fixed)' : ''}.`;
     }
 
     const pt = new ColourPicker(th);
