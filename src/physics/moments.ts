@@ -55,6 +55,12 @@ export function replicaMoments(v: ArrayLike<number>, n: number, replicas: number
 
 export interface EnsembleMoments extends Omit<ReplicaMoments, 'nonFinite'> {
   nonFinite: number;
+  /**
+   * Mean over replicas of each replica's energy about its own mean velocity,
+   * (1/R)Σ_r (E_r − |V̄_r|²): d·T of the Maxwellian each replica relaxes to. It differs from
+   * E − |mean_r V̄_r|² when the replicas' means differ (common noise, models.md §1.4).
+   */
+  thermalEnergy?: number;
   /** Standard errors across replicas (undefined when replicas = 1). */
   energyStdErr?: number;
   m4StdErr?: number;
@@ -73,6 +79,7 @@ export function ensembleMoments(per: ReplicaMoments[]): EnsembleMoments {
   return {
     momentum: Array.from({ length: d }, (_, c) => mean((m) => m.momentum[c])),
     energy: mean((m) => m.energy),
+    thermalEnergy: mean((m) => m.energy - m.momentum.reduce((a, u) => a + u * u, 0)),
     secondMoment: Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => mean((m) => m.secondMoment[i][j]))),
     m4: mean((m) => m.m4),
     nonFinite: per.reduce((s, m) => s + m.nonFinite, 0),

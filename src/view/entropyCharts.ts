@@ -287,9 +287,11 @@ export class EntropyCharts {
     const first = ts.first;
     const T0 = maxwellianOf(first.m.momentum, first.m.energy, cfg.d).T;
     const d = cfg.d;
+    // The temperature each replica relaxes to, about its own mean velocity (replicas whose means
+    // differ, as under common noise, must not count that spread as heat).
     const rowTemperature = (i: number) => {
-      const u = c.momentum.map((col) => col[i]);
-      const T = maxwellianOf(u, c.energy[i], d).T;
+      const thermal = c.thermalEnergy?.[i];
+      const T = Number.isFinite(thermal) ? thermal / d : maxwellianOf(c.momentum.map((col) => col[i]), c.energy[i], d).T;
       return Number.isFinite(T) && T > 0 ? T : T0;
     };
     const lambVariance = (time: number) => cfg.lambOseen!.width ** 2 + 2 * cfg.lambOseen!.sigma * time;

@@ -26,6 +26,8 @@ export interface RunColumns {
   t: number[];
   step: number[];
   energy: number[];
+  /** (1/R)Σ_r (E_r − |V̄_r|²): energy about each replica's own mean (EnsembleMoments.thermalEnergy). */
+  thermalEnergy: number[];
   /** momentum[c][k]: mean velocity component c at sample k. */
   momentum: number[][];
   /** temperature[c][k]: the second-moment diagonal (1/N)Σ V_c² (velocity²). */
@@ -80,7 +82,7 @@ export const MAX_POINTS = 4000;
 
 function emptyColumns(d: number): RunColumns {
   return {
-    t: [], step: [], energy: [], m4: [], nonFinite: [],
+    t: [], step: [], energy: [], thermalEnergy: [], m4: [], nonFinite: [],
     entropy: [], entropyStdErr: [], relativeEntropy: [], relativeEntropyStdErr: [], fisher: [], fisherStdErr: [], fisherBandwidth: [],
     entropyCheap: [], relativeEntropyCheap: [], cosineMode: [],
     momentum: Array.from({ length: d }, () => []),
@@ -90,7 +92,7 @@ function emptyColumns(d: number): RunColumns {
 }
 
 function allArrays(c: RunColumns): number[][] {
-  return [c.t, c.step, c.energy, c.m4, c.nonFinite, ...ENTROPY_KEYS.map((k) => c[k]), ...c.momentum, ...c.secondDiag, ...c.fourier];
+  return [c.t, c.step, c.energy, c.thermalEnergy, c.m4, c.nonFinite, ...ENTROPY_KEYS.map((k) => c[k]), ...c.momentum, ...c.secondDiag, ...c.fourier];
 }
 
 /**
@@ -150,6 +152,7 @@ export class TimeSeries {
     c.t.push(t);
     c.step.push(step);
     c.energy.push(m.energy);
+    c.thermalEnergy.push(m.thermalEnergy ?? NaN);
     c.m4.push(m.m4);
     c.nonFinite.push(m.nonFinite);
     for (const k of ENTROPY_KEYS) c[k].push(NaN);
