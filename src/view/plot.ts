@@ -38,7 +38,7 @@ export const PLOT_THEMES: Record<'dark' | 'light', PlotTheme> = {
     reference: '#ffffff', exact: '#ffa657',
     histogramFill: 'rgba(121,192,255,0.35)', histogramStroke: 'rgba(121,192,255,0.9)',
     lineWidth: 1.5, refWidth: 1.5, font: '12px system-ui, sans-serif', labelFont: '13px system-ui, sans-serif', fontPx: 12,
-    palette: ['#ff7b72', '#7ee787', '#79c0ff', '#e3b341', '#ffffff', '#ffa657', '#d2a8ff', '#39d0d8', '#ff9bce', '#c6f36b', '#8b949e', '#b08968'],
+    palette: ['#ff7b72', '#7ee787', '#79c0ff', '#e3b341', '#ffffff', '#d2a8ff', '#39d0d8', '#ff9bce', '#c6f36b', '#ffa657', '#8b949e', '#b08968'],
   },
   light: {
     name: 'light', text: '#000000', grid: 'rgba(0,0,0,0.18)',
@@ -46,7 +46,7 @@ export const PLOT_THEMES: Record<'dark' | 'light', PlotTheme> = {
     reference: '#000000', exact: '#d45500',
     histogramFill: 'rgba(0,51,204,0.25)', histogramStroke: '#0033cc',
     lineWidth: 3, refWidth: 3, font: 'bold 17px system-ui, sans-serif', labelFont: 'bold 18px system-ui, sans-serif', fontPx: 17,
-    palette: ['#c00000', '#006400', '#0033cc', '#8a4b00', '#000000', '#d45500', '#7a00b8', '#007a7a', '#c2007a', '#5c7000', '#6b6b6b', '#4a3aff'],
+    palette: ['#c00000', '#006400', '#0033cc', '#8a4b00', '#000000', '#7a00b8', '#007a7a', '#c2007a', '#5c7000', '#d45500', '#6b6b6b', '#4a3aff'],
   },
 };
 
