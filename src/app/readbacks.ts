@@ -89,15 +89,24 @@ export class Readbacks {
         if (run.latestHistogram?.step === step) this.host.marginals.refresh({ momentum: m.momentum, energy: m.energy, t });
         this.updateChaos(run, per, t);
         let nonFinite = m.nonFinite;
+        // Finite coordinates whose float32 moments overflow (|x| ≳ 1e19) have diverged too.
+        let overflow = !Number.isFinite(m.energy) || !Number.isFinite(m.m4);
         if (perCompanion) {
           const mc = ensembleMoments(perCompanion);
           run.series.appendCompanion({ t, step, m: mc });
           nonFinite += mc.nonFinite;
+          overflow ||= !Number.isFinite(mc.energy) || !Number.isFinite(mc.m4);
         }
-        if (nonFinite > 0 && store.getState().error === null) {
+        if ((nonFinite > 0 || overflow) && store.getState().error === null) {
+          const p = run.params;
+          const what = p.model === 'landau' ? 'velocity' : 'position';
+          const found = nonFinite > 0
+            ? `${nonFinite} NaN/Inf ${what} components${perCompanion ? ' (main and companion runs)' : ''}`
+            : `${what} moments overflow float32 (the particles diverged)`;
+          const hint = p.model === 'landau' ? (p.gamma < 0 ? ' or a larger ε' : '') : p.model === 'first-order' && p.eps === 0 ? ' or ε > 0 (a singular kernel)' : '';
           store.setState({
             playing: false,
-            error: `Non-finite state: ${nonFinite} NaN/Inf velocity components at step ${step} (t = ${t.toPrecision(4)}). The run is stopped; try a smaller dt${run.params.gamma < 0 ? ' or a larger ε' : ''}, then Reset.`,
+            error: `Non-finite state: ${found} at step ${step} (t = ${t.toPrecision(4)}). The run is stopped; try a smaller dt${hint}, then Reset.`,
           });
         }
       }, (e: unknown) => {

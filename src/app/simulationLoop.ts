@@ -48,9 +48,9 @@ export const CPU_MAX_REPLICAS = 4;
 /** Minimum wall time between chart refreshes and status-line updates (ms). */
 const CHARTS_EVERY_MS = 150;
 const STATS_EVERY_MS = 250;
-/** Renders of the cloud after a change when its pipelines could not be compiled ahead (see `settleCloud`). */
-const CLOUD_SETTLE_FRAMES = 30;
-/** Renders after a change once the pipelines are compiled: one to create the points' buffer, one to draw the copy. */
+/** Renders of the cloud after a change (see `settleCloud`). */
+const CLOUD_SETTLE_FRAMES = 12;
+/** Renders after a new replica is chosen: one to draw the copy, and a spare. */
 const CLOUD_READY_FRAMES = 3;
 
 export interface LoopContainers {
@@ -184,22 +184,15 @@ export class SimulationLoop {
   }
 
   /**
-   * After a change of the scene: compile its pipelines first (CloudView.prepare), then render a
-   * few frames; if compiling ahead fails, render CLOUD_SETTLE_FRAMES frames as three compiles.
+   * After a change of the scene: three.js compiles the new pipelines asynchronously and skips
+   * what is not ready, so the cloud renders CLOUD_SETTLE_FRAMES frames (spaced out where renders
+   * are slow: renderCloud). Compiling ahead with three's compileAsync logged pipeline errors and
+   * leaked buffers when the view was disposed meanwhile, so it is not used.
    */
   private settleCloud(): void {
-    const cloud = this.cloud;
-    if (!cloud) return;
-    this.cloudFrames = 0;
-    const token = ++this.cloudSettles;
-    cloud.prepare().then(() => {
-      if (this.cloud === cloud && token === this.cloudSettles) this.cloudFrames = Math.max(this.cloudFrames, CLOUD_READY_FRAMES);
-    }, () => {
-      if (this.cloud === cloud && token === this.cloudSettles) this.cloudFrames = CLOUD_SETTLE_FRAMES;
-    });
+    this.cloudFrames = Math.max(this.cloudFrames, CLOUD_SETTLE_FRAMES);
   }
 
-  private cloudSettles = 0;
   /** Chart refreshes so far (debug hook: tests wait for the next one instead of sleeping). */
   private chartRefreshes = 0;
 

@@ -18,6 +18,12 @@ export const TARGET_SUBMIT_MS = 50;
 export const MAX_SUBMIT_MS = 100;
 /** Pair interactions of the first submission of a run, before anything is measured. */
 export const INITIAL_PAIRS = 2e6;
+/**
+ * Workgroups of the first submission at most: where a workgroup does little pair work (N = 8,
+ * R = 4096), its fixed cost dominates (≈ 0.6 ms each on SwiftShader), so a guess from pairs
+ * alone would hold the GPU for seconds.
+ */
+export const INITIAL_GROUPS = 64;
 /** Largest growth of the budget from one submission to the next. */
 export const GROWTH = 4;
 /** Weight of the newest measurement in the per-workgroup cost (exponential average). */
@@ -51,7 +57,7 @@ export class Pacer {
     const cap = Math.max(1, Math.floor(maxSteps)) * this.grid.groupsPerStep;
     let groups: number;
     if (this.msPerGroup === null) {
-      groups = Math.ceil(INITIAL_PAIRS / this.grid.pairsPerGroup);
+      groups = Math.min(INITIAL_GROUPS, Math.ceil(INITIAL_PAIRS / this.grid.pairsPerGroup));
     } else {
       groups = Math.floor(TARGET_SUBMIT_MS / Math.max(this.msPerGroup, 1e-9));
       if (this.lastGroups > 0) groups = Math.min(groups, GROWTH * this.lastGroups);

@@ -16,7 +16,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { validateParams, type Noise, type ParamError, type Params } from '../physics/params';
-import { allPairsCompareProblem, decodeLink, encodeLink, type CompareMode, type DecodedLink, type LinkState } from './urlCodec';
+import { compareProblem, decodeLink, encodeLink, type CompareMode, type DecodedLink, type LinkState } from './urlCodec';
 import { CLASSROOM_PRESETS, FIRST_OPEN_PRESET, presetById } from './presets';
 import type { SweepOutput } from '../engine/sweepExperiment';
 
@@ -200,7 +200,7 @@ function paramsSlice(set: Set, get: Get, initial: DecodedLink): ParamsSlice {
       const errors = validateParams(next);
       if (errors.length) return errors;
       // A companion that no longer applies (the same noise; all pairs without random batches) is dropped.
-      const keep = compare === next.noise || (compare === 'all-pairs' && allPairsCompareProblem(next) !== null) ? null : compare;
+      const keep = compare === null || compare === next.noise || compareProblem(next, compare) !== null ? null : compare;
       set({ params: { ...next, temp: [...next.temp] }, compare: keep, error: null, activePreset: null, firstOpen: false });
       return [];
     },

@@ -10,7 +10,7 @@
  * messages quote the offending text only after stripping it to printable characters (React
  * escapes it when shown).
  */
-import { LINK_VERSION, MAX_N, MAX_TOTAL, paramDef, parseQuery, parseValue, toQuery, type Noise, type Params } from '../physics/params';
+import { LINK_VERSION, MAX_N, MAX_TOTAL, paramDef, parseQuery, parseValue, toQuery, validateParams, type Noise, type Params } from '../physics/params';
 
 /**
  * The companion run drawn beside the main one from the same initial particles: another noise
@@ -18,6 +18,18 @@ import { LINK_VERSION, MAX_N, MAX_TOTAL, paramDef, parseQuery, parseValue, toQue
  * batches (interactions=batch, models.md §1.5), where both fit the all-pairs limits.
  */
 export type CompareMode = Noise | 'all-pairs';
+
+/**
+ * Why the companion `compare` cannot run beside `p` (null: it can): all pairs need random batches
+ * and the all-pairs limits; another noise system must itself be valid with p (validateParams:
+ * e.g. rotation has no random-batch step).
+ */
+export function compareProblem(p: Params, compare: CompareMode): string | null {
+  if (compare === 'all-pairs') return allPairsCompareProblem(p);
+  if (p.model !== 'landau') return `compare=${compare} compares Landau noise systems: it needs model=landau`;
+  const errors = validateParams({ ...p, noise: compare });
+  return errors.length ? `compare=${compare}: the companion run would be invalid (${errors.map((e) => e.message).join('; ')})` : null;
+}
 
 /** Why `compare=all-pairs` cannot run with these parameters (null: it can). */
 export function allPairsCompareProblem(p: Params): string | null {
@@ -57,6 +69,16 @@ export function quoteField(raw: string, max = 40): string {
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
+/**
+ * The app's own message (which may quote link text): control characters removed and length
+ * bounded, but '<' and '>' kept ("gamma < 0"): React escapes it when shown.
+ */
+function printable(message: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = message.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
 export function decodeLink(search: string): DecodedLink {
   const sp = new URLSearchParams(search.replace(/^[?#]/, ''));
   const messages: string[] = [];
@@ -92,13 +114,13 @@ export function decodeLink(search: string): DecodedLink {
   }
   for (const f of APP_FIELDS) sp.delete(f);
   const { params, errors, unknown } = parseQuery(sp);
-  for (const e of errors) messages.push(`${quoteField(e.message, 200)} — ${e.key === 'v' ? 'kept reading it as the current version' : e.fixed ?? 'kept the default'}`);
+  for (const e of errors) messages.push(`${printable(e.message, 300)} — ${e.key === 'v' ? 'kept reading it as the current version' : e.fixed ?? 'kept the default'}`);
   for (const u of unknown) messages.push(`"${quoteField(u)}": not a parameter of this app; ignored`);
   if (compare === params.noise) compare = null;
-  if (compare === 'all-pairs') {
-    const problem = allPairsCompareProblem(params);
+  if (compare !== null) {
+    const problem = compareProblem(params, compare);
     if (problem) {
-      messages.push(`${problem}; ignored`);
+      messages.push(`${printable(problem, 300)}; ignored`);
       compare = null;
     }
   }

@@ -10,7 +10,7 @@ import {
   type ParamDef, type ParamError, type Params,
 } from '../physics/params';
 import { useAppState, useAppStore } from './storeContext';
-import { allPairsCompareProblem, type CompareMode } from '../state/urlCodec';
+import { allPairsCompareProblem, compareProblem, type CompareMode } from '../state/urlCodec';
 
 /**
  * Keeps dependent fields consistent when one changes: a new model gets a valid init (withModel),
@@ -243,7 +243,8 @@ function CompareField() {
   const params = useAppState((s) => s.params);
   const noise = params.noise;
   const def = PARAM_DEFS.find((d) => d.key === 'noise')!;
-  const options: string[] = def.kind === 'enum' ? def.options.filter((o) => o !== noise).map(String) : [];
+  // Only companions that can run beside these parameters (e.g. no rotation beside random batches).
+  const options: string[] = def.kind === 'enum' ? def.options.filter((o) => o !== noise && compareProblem(params, o as CompareMode) === null).map(String) : [];
   // Random batches (models.md §1.5) can be compared with all pairs where all pairs fit.
   const allPairs = allPairsCompareProblem(params) === null;
   return (

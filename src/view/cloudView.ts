@@ -479,19 +479,6 @@ export class CloudView {
     return { drawn: this.count, total: this.total };
   }
 
-  /**
-   * Compiles the scene's pipelines (three's compileAsync) so that the next render draws at once:
-   * without it a render after a change can skip what is still compiling, and the frame loop
-   * would have to render many frames to be sure (each ~1 s on SwiftShader at N = 65536).
-   */
-  async prepare(): Promise<void> {
-    if (this.disposed) return;
-    // One render first: it sets up the render context (canvas format, depth) that compileAsync
-    // builds the pipelines for; compiling before it fails in three (no depthStencil format).
-    this.render();
-    await this.renderer.compileAsync(this.scene, this.camera);
-  }
-
   /** The GPU buffer behind the points (shared-device mode, after the first render), or null. */
   private velocityBuffer(): GPUBuffer | null {
     if (this.source !== 'shared-device' || !this.velocity) return null;

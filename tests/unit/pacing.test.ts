@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GROWTH, INITIAL_PAIRS, MAX_SUBMIT_MS, Pacer, TARGET_SUBMIT_MS, formatCount, slowStepNote } from '../../src/engine/pacing';
+import { GROWTH, INITIAL_GROUPS, INITIAL_PAIRS, MAX_SUBMIT_MS, Pacer, TARGET_SUBMIT_MS, formatCount, slowStepNote } from '../../src/engine/pacing';
 
 /** A simulated adapter: every workgroup costs `ms` of GPU time. */
 function simulate(pacer: Pacer, msPerGroup: number, submissions: number, maxSteps = 64): number[] {
@@ -27,7 +27,7 @@ describe('Pacer (issue 10)', () => {
   it('a fast GPU grows the budget geometrically (at most ×GROWTH per submission) to whole steps, capped by maxSteps', () => {
     const pacer = new Pacer({ groupsPerStep: 32, pairsPerGroup: 128 * 4096 });
     const first = pacer.nextGroups(4);
-    expect(first).toBe(Math.ceil(INITIAL_PAIRS / (128 * 4096)));
+    expect(first).toBe(Math.min(INITIAL_GROUPS, Math.ceil(INITIAL_PAIRS / (128 * 4096))));
     let last = first;
     for (let k = 0; k < 10; k++) {
       pacer.record(last, last * 1e-4);
@@ -55,6 +55,14 @@ describe('Pacer (issue 10)', () => {
     simulate(pacer, 20, 6, 8);
     expect(pacer.nextGroups(8) % 4).toBe(0);
     expect(pacer.nextGroups(8)).toBeGreaterThanOrEqual(4);
+  });
+
+  it('many tiny workgroups (N = 8, R = 4096): the first submission is capped in workgroups too, then grows ×GROWTH at most', () => {
+    // ≈ 0.6 ms per workgroup whatever its pairs (SwiftShader's fixed cost): 4096 workgroups per step.
+    const pacer = new Pacer({ groupsPerStep: 4096, pairsPerGroup: 64 });
+    const times = simulate(pacer, 0.6, 8, 4);
+    expect(times[0]).toBeLessThanOrEqual(INITIAL_GROUPS * 0.6);
+    expect(Math.max(...times)).toBeLessThanOrEqual(MAX_SUBMIT_MS);
   });
 
   it('rejects a grid without work', () => {
