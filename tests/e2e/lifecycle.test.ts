@@ -66,7 +66,9 @@ describe('lifecycle', () => {
     await page.close();
   });
 
-  it('recovers from a lost device (says so, rebuilds from the current parameters); stops on NaN/Inf', async () => {
+  // Two full rebuilds (device recovery, then a new link) and a NaN run: each wait has its own
+  // timeout; the test's own budget is their sum, not the 120 s default of one short test.
+  it('recovers from a lost device (says so, rebuilds from the current parameters); stops on NaN/Inf', { timeout: 300_000 }, async () => {
     const page = await app.open('n=64&d=2&seed=4&noise=fgm');
     const builds = (await snapshot(page)).buildCount;
     expect(await page.evaluate(() => window.__mfl.loseDevice())).toBe(true);
@@ -74,10 +76,13 @@ describe('lifecycle', () => {
     await waitFor(page, `window.__mfl.snapshot !== null && window.__mfl.snapshot.ready && window.__mfl.snapshot.engineKind === 'webgpu' && window.__mfl.snapshot.buildCount > ${builds}`);
     expect(await page.getByTestId('notice').textContent()).toMatch(/Recovered/);
     expect((await appState(page)).query).toContain('noise=fgm');
-    await page.locator('[data-action="play"]').click();
+    // Space plays and pauses whatever has focus: a key press needs no animation frame, unlike a
+    // click's stability check, which a CPU adapter busy with GPU work can hold up for many seconds.
+    await page.keyboard.press(' ');
     await waitStep(page, 8);
     await waitFor(page, 'window.__mfl.snapshot.histogramVersion > 1');
-    await page.locator('[data-action="play"]').click();
+    await page.keyboard.press(' ');
+    await waitFor(page, '!window.__mfl.state.playing');
 
     // NaN/Inf: an unstable step (γ = 1, dt = 1, hot initial data) stops the run with a message.
     const b2 = (await snapshot(page)).buildCount;
