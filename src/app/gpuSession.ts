@@ -87,8 +87,11 @@ let settled: AppGpu | null = null;
  */
 export async function acquireAppGpu(): Promise<AppGpu | { error: string }> {
   installLostDeviceRejectionFilter();
-  for (;;) {
-    appGpu ??= acquireGpu({
+  // A device lost before anyone watched it (between mounts) is replaced; a few tries at most, and
+  // each try is a real acquisition (never a spin on the same settled promise, which would hold
+  // the main thread in a microtask loop).
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const pending = (appGpu ??= acquireGpu({
       onError: (m) => {
         validationErrors.push(m);
         console.error(`WebGPU error: ${m}`);
@@ -103,12 +106,13 @@ export async function acquireAppGpu(): Promise<AppGpu | { error: string }> {
         lostDevices++;
       });
       return app;
-    });
-    const g = await appGpu;
+    }));
+    const g = await pending;
     if ('error' in g || !g.lost) return g;
-    // Lost while no loop watched it (between mounts): acquire a new one.
-    forgetAppGpu(g);
+    if (appGpu === pending) appGpu = null;
+    if (settled === g) settled = null;
   }
+  return { error: 'the GPU device was lost again each time it was acquired' };
 }
 
 /** Drops a lost device so that the next acquisition makes a new one. */
