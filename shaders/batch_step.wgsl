@@ -16,7 +16,6 @@ override NOISE: u32 = 0u;    // 0 nanbu, 1 fgm, 2 kac (Euler-Maruyama in each ba
 override WG: u32 = 128u;     // batches per workgroup
 override BATCH: u32 = 2u;    // batch size p
 override HALF_BITS: u32 = 1u; // Feistel half width h: 2^(2h) >= N (permutation.ts feistelHalfBits)
-override GAMMA_MODE: u32 = 0u; // 0 general pow, 1 gamma = 0 (alpha = 1), 2 gamma = -3
 
 @group(0) @binding(0) var<uniform> P: StepParams;
 @group(0) @binding(1) var<storage, read> particlesIn: array<vec4f>;   // velocities at step k
@@ -77,28 +76,7 @@ fn batchPairWord(i: u32, slot: u32) -> u32 { return (i & 0x3fffffu) | ((slot & 0
 // w_s = (N - 1)/(N (s - 1)) (models.md §1.5), for a batch of s particles.
 fn batchWeight(s: u32) -> f32 { return f32(P.n - 1u) * P.invN / f32(s - 1u); }
 
-// alpha_eps(r) = (r^2 + eps^2)^(gamma/2) for one pair (landau_kernel.wgsl's alphaOf4, scalar).
-fn alphaOf(r2: f32) -> f32 {
-  if (GAMMA_MODE == 1u) { return 1.0; }
-  let s = r2 + P.eps2;
-  if (GAMMA_MODE == 2u) { let q = inverseSqrt(s); return q * q * q; }
-  return select(0.0, pow(s, 0.5 * P.gamma), s > 0.0);
-}
-
-// a^(1/2)(z) xi restricted to z-perp: twin of pairNoiseTerm (landau_step.wgsl, particleSystem.ts).
-fn pairNoiseTerm(z: vec3f, r2: f32, sqrtAlpha: f32, sgn: f32, eta: vec2f) -> vec3f {
-  if (D == 2u) {
-    return (sqrtAlpha * eta.x) * vec3f(-z.y, z.x, 0.0);
-  }
-  let invR = select(0.0, inverseSqrt(r2), r2 > 0.0);
-  let nc = (sgn * invR) * z;
-  let sz = select(-1.0, 1.0, nc.z >= 0.0);
-  let a = -1.0 / (sz + nc.z);
-  let b = nc.x * nc.y * a;
-  let e1 = vec3f(1.0 + sz * nc.x * nc.x * a, sz * b, -sz * nc.x);
-  let e2 = vec3f(b, sz + nc.y * nc.y * a, -nc.y);
-  return (sgn * sqrtAlpha * r2 * invR) * (eta.x * e1 + eta.y * e2);
-}
+// alpha_eps and pairNoiseTerm (a^(1/2)(z) xi in z-perp) come from landau_kernel.wgsl.
 
 // ---- the spherical Brownian motion of an exact pair (physics/sphericalBrownian.ts) ----
 
@@ -179,7 +157,7 @@ fn exactPair(vel: ptr<function, array<vec3f, MAX_SLOTS>>, idx: ptr<function, arr
   let r2 = dot(z, z);
   if (r2 == 0.0) { return; }
   let words = draw4(P.seed, P.step, batchPairWord((*idx)[lo], hi), sw);
-  let s = 8.0 * lambda * alphaOf(r2) * P.dt;
+  let s = 8.0 * lambda * alphaOf(r2, P.gamma, P.eps2) * P.dt;
   let rad = sqrt(r2);
   let omega = sphericalBrownian(z / rad, s, words);
   let u = 0.5 * ((*vel)[lo] + (*vel)[hi]);
@@ -225,7 +203,7 @@ fn stepBatch(@builtin(workgroup_id) sliceWid: vec3u, @builtin(local_invocation_i
       let z = vel[a] - vel[c];
       let r2 = dot(z, z);
       if (r2 == 0.0) { continue; }
-      let al = alphaOf(r2);
+      let al = alphaOf(r2, P.gamma, P.eps2);
       drift -= al * z;
       if (NOISE == 0u) {
         diag += al * (vec3f(r2) - z * z);

@@ -39,28 +39,6 @@ struct PairSums {
   noise: vec3f, // sum_j (+/-) a^(1/2)(z) xi_ij (fgm, kac); sum_j alpha^(1/2) sum_ab xi_ab(z) eta_ab (rotation, rotation-shared)
 }
 
-// a^(1/2)(z) xi_ij = alpha^(1/2) |z| Pi(z) xi_ij only sees the component of the d-dimensional
-// Gaussian xi_ij in z-perp, which is a standard Gaussian in that (d-1)-dimensional plane. We sample
-// exactly that: d = 2, eta_1 (-z_y, z_x); d = 3, |z| (eta_1 e_1 + eta_2 e_2) with (e_1, e_2) the
-// orthonormal basis of z-perp of Duff et al. (JCGT 6(1), 2017). Same law as Pi(z) xi, one
-// Box-Muller instead of two. For kac both particles of a pair must build the SAME basis, so it is
-// built from the pair's canonical orientation z_c = sgn z = v_lo - v_hi (exact in float32), and
-// the two contributions are then exact negatives. The float64 twin is pairNoiseTerm in
-// src/physics/landau/particleSystem.ts.
-fn pairNoiseTerm(z: vec3f, r2: f32, sqrtAlpha: f32, sgn: f32, eta: vec2f) -> vec3f {
-  if (D == 2u) {
-    return (sqrtAlpha * eta.x) * vec3f(-z.y, z.x, 0.0); // perp is odd in z: antisymmetry for free
-  }
-  let invR = select(0.0, inverseSqrt(r2), r2 > 0.0);
-  let nc = (sgn * invR) * z;
-  let sz = select(-1.0, 1.0, nc.z >= 0.0);
-  let a = -1.0 / (sz + nc.z);
-  let b = nc.x * nc.y * a;
-  let e1 = vec3f(1.0 + sz * nc.x * nc.x * a, sz * b, -sz * nc.x);
-  let e2 = vec3f(b, sz + nc.y * nc.y * a, -nc.y);
-  return (sgn * sqrtAlpha * r2 * invR) * (eta.x * e1 + eta.y * e2);
-}
-
 // The pair-noise components of one draw: standard normals by Box-Muller (two of them when only
 // eta.xy is used: fgm, kac, and rotation in 2D), or +-1 from the top bit of each word with
 // two-point increments (only rotation-shared's per-partner draws: the pair systems take theirs

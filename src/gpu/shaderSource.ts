@@ -27,7 +27,7 @@ export const shaderSources = {
   firstOrderStep: [stepParams, rngWgsl, firstOrderKernelWgsl, pairTileWgsl, stepSliceWgsl, firstOrderStepWgsl].join('\n'),
   torusStep: [stepParams, rngWgsl, choleskyWgsl, pairTileWgsl, stepSliceWgsl, torusStepWgsl].join('\n'),
   /** Random batches (models.md §1.5); batchStep.ts prepends MAX_SLOTS. */
-  batchStep: [stepParams, rngWgsl, choleskyWgsl, stepSliceWgsl, batchStepWgsl].join('\n'),
+  batchStep: [stepParams, rngWgsl, choleskyWgsl, landauKernelWgsl, stepSliceWgsl, batchStepWgsl].join('\n'),
   moments: [stepParams, momentsWgsl].join('\n'),
   rngStream: [rngWgsl, rngStreamWgsl].join('\n'),
   /** Entropy diagnostics (models.md §4): k-NN distances and KDE score sums. */

@@ -108,7 +108,7 @@ export function pairTerms(v: ArrayLike<number>, first: number, replica: number, 
  * z⊥ (a standard Gaussian in that plane: the same law as Π(z)ξ with ξ ~ N(0, I_d)):
  * d = 2: η₁ (−z_y, z_x); d = 3: |z| (η₁ e₁ + η₂ e₂), (e₁, e₂) the orthonormal basis of z⊥ of
  * Duff et al. (JCGT 6(1), 2017) built from the canonical orientation z_c = sgn·z so that both
- * particles of a kac pair use the same basis. Twin of pairNoiseTerm in landau_step.wgsl.
+ * particles of a kac pair use the same basis. Twin of pairNoiseTerm in landau_kernel.wgsl.
  */
 export function pairNoiseTerm(z0: number, z1: number, z2: number, r2: number, sqrtAlpha: number, sgn: number, eta1: number, eta2: number, d: number, acc: Float64Array): void {
   if (d === 2) {
