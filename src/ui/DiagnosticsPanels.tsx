@@ -15,6 +15,7 @@ import { SweepPlot } from '../view/sweepPlot';
 import { getActiveLoop } from '../app/debugHooks';
 import { downloadText } from './download';
 import { useAppState, useAppStore } from './storeContext';
+import { useDraftField } from './useDraftField';
 
 /** A number for a table: 3 significant digits, exponent form for small or large magnitudes. */
 export function fmt(x: number): string {
@@ -39,34 +40,20 @@ export function EntropyControls() {
   const model = useAppState((s) => s.params.model);
   const replicas = useAppState((s) => s.engine?.replicas ?? s.params.replicas);
   const auto = defaultEntropyEvery(n);
-  const [draft, setDraft] = useState(every === null ? '' : String(every));
-  const [err, setErr] = useState<string | null>(null);
-  const id = useId();
-  useEffect(() => setDraft(every === null ? '' : String(every)), [every]);
-  const commit = (raw: string) => {
-    const t = raw.trim();
-    if (t === '' || t === 'auto') {
-      setErr(null);
-      store.getState().setEntropyEvery(null);
-      return;
-    }
+  const { inputProps, error: err } = useDraftField(every, (t) => {
+    if (t === 'auto') return { value: null };
     const x = Number(t);
-    if (!/^\d+$/.test(t) || x < 1 || x > 100000) {
-      setErr(`K: got "${t.slice(0, 20)}", expected an integer in [1, 100000] or empty for the default (${auto}) — not applied`);
-      return;
-    }
-    setErr(null);
-    store.getState().setEntropyEvery(x);
-  };
+    return /^\d+$/.test(t) && x >= 1 && x <= 100000 ? { value: x } : { error: `K: got "${t.slice(0, 20)}", expected an integer in [1, 100000] or empty for the default (${auto}) — not applied` };
+  }, (x) => store.getState().setEntropyEvery(x));
+  const id = useId();
   const torus = model === 'torus';
   return (
     <div className="entropy-controls" role="group" aria-label="Entropy estimator settings">
       {!torus ? (
         <>
           <label htmlFor={`${id}-k`}>Accurate estimate every K steps</label>
-          <input id={`${id}-k`} className="num small" type="text" inputMode="numeric" value={draft} placeholder={`${auto}`}
-            data-testid="entropy-every" aria-invalid={err !== null}
-            onChange={(e) => setDraft(e.target.value)} onBlur={() => commit(draft)} onKeyDown={(e) => { if (e.key === 'Enter') commit(draft); }} />
+          <input id={`${id}-k`} className="num small" type="text" inputMode="numeric" placeholder={`${auto}`}
+            data-testid="entropy-every" {...inputProps} />
           <span className="muted">{every === null ? `(default for N = ${n}: ${auto})` : ''}</span>
           <label htmlFor={`${id}-rank`}>k-NN rank k</label>
           <select id={`${id}-rank`} value={k} onChange={(e) => store.getState().setKnnRank(Number(e.target.value))}>

@@ -9,6 +9,7 @@ import { withProjector } from '../state/urlCodec';
 import { getActiveLoop } from '../app/debugHooks';
 import { canvasToBlob, downloadBlob, downloadText } from './download';
 import { useAppState, useAppStore } from './storeContext';
+import { useDraftField } from './useDraftField';
 
 export function RunControls() {
   const store = useAppStore();
@@ -234,31 +235,16 @@ export function ShareAndExport() {
 function ExportInterval() {
   const store = useAppStore();
   const every = useAppState((s) => s.exportEveryT);
-  const [draft, setDraft] = useState(every === null ? '' : String(every));
-  const [err, setErr] = useState<string | null>(null);
   const id = useId();
-  useEffect(() => setDraft(every === null ? '' : String(every)), [every]);
-  const commit = (raw: string) => {
-    const t = raw.trim();
-    if (t === '') {
-      setErr(null);
-      store.getState().setExportEveryT(null);
-      return;
-    }
+  const { inputProps, error } = useDraftField(every, (t) => {
     const x = Number(t);
-    if (!Number.isFinite(x) || x <= 0) {
-      setErr(`curves interval: got "${t.slice(0, 20)}", expected a time > 0 or empty for every recorded row — not applied`);
-      return;
-    }
-    setErr(null);
-    store.getState().setExportEveryT(x);
-  };
+    return Number.isFinite(x) && x > 0 ? { value: x } : { error: `curves interval: got "${t.slice(0, 20)}", expected a time > 0 or empty for every recorded row — not applied` };
+  }, (x) => store.getState().setExportEveryT(x));
   return (
     <span className="export-interval">
       <label htmlFor={id} title="Curves CSV/JSON: one row per this much simulation time t; empty: every recorded row">curves every Δt =</label>
-      <input id={id} className="num small" type="text" inputMode="decimal" value={draft} placeholder="all" data-testid="export-every-t" aria-invalid={err !== null}
-        onChange={(e) => setDraft(e.target.value)} onBlur={() => commit(draft)} onKeyDown={(e) => { if (e.key === 'Enter') commit(draft); }} />
-      {err ? <span className="error" role="alert">{err}</span> : null}
+      <input id={id} className="num small" type="text" inputMode="decimal" placeholder="all" data-testid="export-every-t" {...inputProps} />
+      {error ? <span className="error" role="alert">{error}</span> : null}
     </span>
   );
 }
