@@ -12,49 +12,11 @@
 import { describe, expect, it } from 'vitest';
 import { biasCorrectedEntropy, CORRECTED_KNN_RANK, kozachenkoLeonenkoEntropy } from '../../src/physics/estimators/entropy';
 import { klMaxwellianBias } from '../../src/physics/estimators/klBias';
-import { bkwEntropy, bkwPQ } from '../../src/physics/references/bkw';
+import { bkwEntropy, sampleBkwNormalised, seededNormals } from '../../src/physics/references/bkw';
 import { maxwellianEntropy } from '../../src/physics/references/maxwellian';
 
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** N(0, I) normals (Box–Muller). */
-function normals(seed: number): () => number {
-  const u = mulberry32(seed);
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
-
-/** n samples of BKW(d, t) (mixture: N(0, KI) w.p. P, else |v|²/K ~ χ²_{d+2}), recentred and rescaled to energy d. */
-function bkwSample(d: number, t: number, n: number, seed: number): Float64Array {
-  const z = normals(seed), u = mulberry32(seed ^ 0x9e3779b9);
-  const { K, P } = bkwPQ(d, t);
-  const x = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    let g2 = 0;
-    for (let c = 0; c < d; c++) g2 += (x[i * d + c] = z()) ** 2;
-    let scale = Math.sqrt(K);
-    if (u() >= P) {
-      const a = z(), b = z();
-      scale = Math.sqrt((K * (g2 + a * a + b * b)) / g2);
-    }
-    for (let c = 0; c < d; c++) x[i * d + c] *= scale;
-  }
-  const mean = new Array<number>(d).fill(0);
-  for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) mean[c] += x[i * d + c] / n;
-  let e = 0;
-  for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) e += (x[i * d + c] -= mean[c]) ** 2;
-  const s = Math.sqrt(d / (e / n));
-  for (let i = 0; i < x.length; i++) x[i] *= s;
-  return x;
-}
+const normals = seededNormals;
+const bkwSample = (d: number, t: number, n: number, seed: number) => sampleBkwNormalised(d as 2 | 3, t, n, seed);
 
 function gaussianSample(d: number, n: number, seed: number): Float64Array {
   const z = normals(seed);

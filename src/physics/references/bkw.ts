@@ -217,3 +217,51 @@ function squaredNorm(v: readonly number[], d: number, caller: string): number {
   for (let i = 0; i < d; i++) r2 += v[i] * v[i];
   return r2;
 }
+
+// ---- Exact samples of the BKW law (tests and tools/entropyBias.ts) ----
+
+/** mulberry32: a small seeded uniform generator on [0, 1) (samples for tests and tools, not the engine's RNG). */
+export function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normals (Box–Muller) from mulberry32(seed). */
+export function seededNormals(seed: number): () => number {
+  const u = mulberry32(seed);
+  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+}
+
+/**
+ * n exact samples of the BKW law f(t, ·) in R^d (models.md §1.2: the mixture N(0, K I) with
+ * probability P, else |v|²/K ~ χ²_{d+2}), recentred and rescaled to energy d as the particle runs
+ * are (normalize=1). Flat [i·d + c], velocity units. Throws outside the solution's validity.
+ */
+export function sampleBkwNormalised(d: 2 | 3, t: number, n: number, seed: number): Float64Array {
+  const z = seededNormals(seed), u = mulberry32(seed ^ 0x9e3779b9);
+  const { K, P } = bkwPQ(d, t);
+  const x = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    let g2 = 0;
+    for (let c = 0; c < d; c++) g2 += (x[i * d + c] = z()) ** 2;
+    let scale = Math.sqrt(K);
+    if (u() >= P) {
+      const a = z(), b = z();
+      scale = Math.sqrt((K * (g2 + a * a + b * b)) / g2);
+    }
+    for (let c = 0; c < d; c++) x[i * d + c] *= scale;
+  }
+  const mean = new Array<number>(d).fill(0);
+  for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) mean[c] += x[i * d + c] / n;
+  let e = 0;
+  for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) e += (x[i * d + c] -= mean[c]) ** 2;
+  const s = Math.sqrt(d / (e / n));
+  for (let i = 0; i < x.length; i++) x[i] *= s;
+  return x;
+}
