@@ -12,7 +12,7 @@
  * - Live chaos meters from the per-replica moments (R ≥ 3), and the marginal L1 to an exact
  *   reference from a particle readback about once a second.
  */
-import { estimateEntropies } from '../engine/diagnostics';
+import { estimateEntropies, neighbourSampleSize } from '../engine/diagnostics';
 import { CpuBackend } from '../engine/cpuBackend';
 import { cheapEntropy, defaultEntropyEvery, livePairEntropy } from '../engine/liveDiagnostics';
 import { limitMarginalReference, marginalL1 } from '../engine/sweep';
@@ -49,15 +49,21 @@ export interface ReadbackHost {
   readonly heatmap: DensityHeatmap;
 }
 
+/** Pair distances one accurate entropy estimate evaluates per sweep: m²·R, m = the per-replica sample. */
+function entropyPairs(run: Run): number {
+  const m = neighbourSampleSize(run.params.n);
+  return m * m * run.params.replicas;
+}
+
 /**
- * Estimated GPU time (ms) of one accurate entropy estimate of `run` (k-NN + KDE: two all-pairs
- * sweeps per replica), from the pacer's measured cost per pair; null before a measurement.
+ * Estimated GPU time (ms) of one accurate entropy estimate of `run` (k-NN + KDE: two sweeps of
+ * m²·R pairs), at the step's measured cost per pair interaction; null before a measurement.
  */
 export function entropyCostMs(run: Run): number | null {
   const b = run.backend;
   if (!(b instanceof WebGpuBackend) || !run.pacer?.stepMs) return null;
-  const pairs = run.params.n * run.params.n * run.params.replicas;
-  return 2 * (run.pacer.stepMs / pairs) * pairs;
+  const msPerPair = run.pacer.stepMs / (b.pairsPerGroup * b.groupsPerStep);
+  return 2 * msPerPair * entropyPairs(run);
 }
 
 export class Readbacks {
@@ -187,10 +193,9 @@ export class Readbacks {
     if (!(run.lastEntropyStep < 0 || step - run.lastEntropyStep >= every)) return false;
     if (run.backend instanceof WebGpuBackend) {
       const cost = entropyCostMs(run);
-      const pairs = p.n * p.n * p.replicas;
-      if (cost === null ? pairs > ENTROPY_MAX_PAIRS : cost > ENTROPY_MAX_MS) {
+      if (cost === null ? entropyPairs(run) > ENTROPY_MAX_PAIRS : cost > ENTROPY_MAX_MS) {
         if (cost !== null) {
-          run.entropyNote = `Accurate estimates are off at this size: one would hold the GPU for ≈ ${cost >= 2000 ? `${(cost / 1000).toPrecision(2)} s` : `${Math.round(cost)} ms`} on this adapter (k-NN and KDE sweep N² pairs per replica; the pacing allows ${ENTROPY_MAX_MS} ms). The cheap histogram estimates go on; for accurate ones use a smaller N·R, or the runner: npm run sim -- '<link>' --entropy.`;
+          run.entropyNote = `Accurate estimates are off at this size: one would hold the GPU for ≈ ${cost >= 2000 ? `${(cost / 1000).toPrecision(2)} s` : `${Math.round(cost)} ms`} on this adapter (k-NN and KDE sweep m² pairs per replica, m = min(N, 16384); the pacing allows ${ENTROPY_MAX_MS} ms). The cheap histogram estimates go on; for accurate ones use a smaller N·R, or the runner: npm run sim -- '<link>' --entropy.`;
         }
         return false;
       }
