@@ -49,7 +49,11 @@ export class SubmitTimer {
     const { device } = this;
     let staging: GPUBuffer | null = null;
     if (this.querySet && this.resolve && !this.destroyed) {
-      staging = device.createBuffer({ label: 'SubmitTimer.staging', size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      // One staging buffer, reused: the pacing keeps one submission in flight per timer. A
+      // second one while it is mapping gets a buffer of its own, destroyed after use.
+      const reuse = this.idle;
+      this.idle = null;
+      staging = reuse ?? device.createBuffer({ label: 'SubmitTimer.staging', size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
       encoder.resolveQuerySet(this.querySet, 0, 2, this.resolve, 0);
       encoder.copyBufferToBuffer(this.resolve, 0, staging, 0, 16);
     }
@@ -59,20 +63,29 @@ export class SubmitTimer {
       await device.queue.onSubmittedWorkDone();
       return { ms: performance.now() - start, source: 'wall' };
     }
+    let ok = false;
     try {
       await staging.mapAsync(GPUMapMode.READ);
-      const [t0, t1] = new BigUint64Array(staging.getMappedRange());
+      const [t0, t1] = new BigUint64Array(staging.getMappedRange().slice(0));
+      staging.unmap();
+      ok = true;
       const wall = performance.now() - start;
       // Some implementations return 0 or unordered values for passes they could not time.
       if (!(t1 > t0)) return { ms: wall, source: 'wall' };
       return { ms: Number(t1 - t0) / 1e6, source: 'timestamps', wallMs: wall };
     } finally {
-      staging.destroy();
+      if (ok && !this.destroyed && this.idle === null) this.idle = staging;
+      else staging.destroy();
     }
   }
 
+  /** The staging buffer waiting for the next submission (null while one is in use). */
+  private idle: GPUBuffer | null = null;
+
   destroy(): void {
     this.destroyed = true;
+    this.idle?.destroy();
+    this.idle = null;
     this.querySet?.destroy();
     this.resolve?.destroy();
   }
