@@ -40,20 +40,11 @@ import { bkwEntropy, bkwKdeFisherLimits, bkwPQ } from '../../src/physics/referen
 import { gaussianEntropy, gaussianFisher, maxwellianEntropy } from '../../src/physics/references/maxwellian';
 import { integrateGaussLegendre } from '../../src/physics/references/quadrature';
 import { digamma, unitBallVolume } from '../../src/physics/references/special';
+import { mulberry32 } from '../../src/physics/references/bkw';
 
 // ------------------------------------------------------------------------------------------
-// Seeded samplers, local to this file (mulberry32 uniform, Box–Muller normals).
+// Seeded samplers (mulberry32 uniform from physics/references/bkw.ts, Box–Muller normals).
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normalSource(seed: number): () => number {
   const uniform = mulberry32(seed);
