@@ -529,7 +529,11 @@ export class SimulationLoop {
         nonFinite: run.latestMoments?.m.nonFinite ?? 0,
         // The slower of the GPU's time per step and the wall time per step actually seen (the
         // latter counts the companion run, readbacks and renders): what a user waits.
-        slowStep: slowStepNote(Math.max(run.pacer?.stepMs ?? 0, run.companionPacer?.stepMs ?? 0, sps > 0 ? 1000 / sps : 0) || null, p.n * p.replicas),
+        // Only while the run advances, and from a settled estimate (three submissions measured):
+        // a stale or first-dispatch figure would mislead.
+        slowStep: this.store.getState().playing && (run.pacer?.submissions ?? 3) >= 3
+          ? slowStepNote(Math.max(run.pacer?.stepMs ?? 0, run.companionPacer?.stepMs ?? 0, sps > 0 ? 1000 / sps : 0) || null, p.n * p.replicas)
+          : null,
       },
       ...(chaosChanged ? { chaos: run.chaos } : {}),
     });
