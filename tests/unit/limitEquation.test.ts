@@ -143,6 +143,27 @@ describe('isotropic limit solver, γ = 0: the exact references of models.md §1.
   });
 });
 
+describe('shell data at γ ≠ 0: the smoothed profile starts at the γ flow’s time t* (limit/initialData.ts)', () => {
+  // γ = −3, ε = 0.05, 3D: m4(0.05) of the σ = 0.08 (M = 320, the app's) and σ = 0.04 (M = 640)
+  // solutions. Measured: 9.3612 and 9.3582 with t*; started on the γ = 0 clock τ instead, 9.4053 and
+  // 9.3693 (the σ → 0 solution on 2560 cells is 9.3590). The O(σ²) gap must be small with t* and
+  // large with τ, so a wrong start time fails this.
+  it('γ = −3, ε = 0.05, d = 3: m4(0.05) moves by < 5e-3 when σ halves (by 0.036 on the γ = 0 clock)', () => {
+    const m4At = (cells: number, width: number, clock: 'gamma' | 'tau') => {
+      const s = new IsotropicLandauSolver({ d: 3, gamma: -3, eps: 0.05, cells }, { kind: 'shell', temp: 1, width });
+      const tau = radialInitial(3, { kind: 'shell', temp: 1, width }).startTime;
+      expect(s.initial.startTime).toBeGreaterThan(4 * tau); // λ_γ(a) ≈ λ₀(a)/5.5 at γ = −3
+      // The τ clock: the same solution read at t − (t* − τ).
+      s.advanceTo(clock === 'gamma' ? 0.05 : 0.05 + s.initial.startTime - tau);
+      return s.scalars().m4;
+    };
+    const coarse = m4At(320, 0.08, 'gamma'), fine = m4At(640, 0.04, 'gamma');
+    expect(Math.abs(coarse - fine), `${coarse} vs ${fine}`).toBeLessThan(5e-3);
+    const coarseTau = m4At(320, 0.08, 'tau'), fineTau = m4At(640, 0.04, 'tau');
+    expect(Math.abs(coarseTau - fineTau), `${coarseTau} vs ${fineTau}`).toBeGreaterThan(0.02);
+  });
+});
+
 describe('isotropic limit solver: conservation, positivity, H-theorem over long runs', () => {
   const cases = [
     { d: 3 as const, gamma: -3, eps: 0.05, init: { kind: 'shell' as const, temp: 1 }, tEnd: 3 },

@@ -116,7 +116,7 @@ export class IsotropicLandauSolver {
     this.d = d;
     this.gamma = gamma;
     this.eps = eps;
-    this.initial = radialInitial(d, init);
+    this.initial = radialInitial(d, init, { gamma, eps });
     const T = this.initial.energy / d;
     const shellRadius = init.kind === 'shell' ? Math.sqrt(d * init.temp) : 0;
     this.rMax = opts.rMax ?? Math.max(9 * Math.sqrt(T), shellRadius + 8 * this.initial.scale);
