@@ -12,7 +12,8 @@
 // bit-identical to the whole one.
 
 override D: u32 = 3u;        // velocity dimension, 2 or 3
-override NOISE: u32 = 0u;    // 0 nanbu, 1 fgm, 2 kac (Euler-Maruyama in each batch), 3 kac exact pairs (p = 2)
+override NOISE: u32 = 0u;    // 0 nanbu, 1 fgm, 2 kac (Euler-Maruyama in each batch), 3 kac exact pairs (p = 2),
+                             // 4 rotation, 5 rotation-shared (Euler-Maruyama in each batch, models.md §1.4)
 override WG: u32 = 128u;     // batches per workgroup
 override BATCH: u32 = 2u;    // batch size p
 override HALF_BITS: u32 = 1u; // Feistel half width h: 2^(2h) >= N (permutation.ts feistelHalfBits)
@@ -21,10 +22,11 @@ override HALF_BITS: u32 = 1u; // Feistel half width h: 2^(2h) >= N (permutation.
 @group(0) @binding(1) var<storage, read> particlesIn: array<vec4f>;   // velocities at step k
 @group(0) @binding(2) var<storage, read_write> particlesOut: array<vec4f>; // velocities at step k+1
 
-// Stream purposes of rng.ts (Stream.batchPermutation, batchNanbu, batchPair).
+// Stream purposes of rng.ts (Stream.batchPermutation, batchNanbu, batchPair, batchShared).
 const STREAM_BATCH_PERMUTATION: u32 = 16u;
 const STREAM_BATCH_NANBU: u32 = 17u;
 const STREAM_BATCH_PAIR: u32 = 18u;
+const STREAM_BATCH_SHARED: u32 = 19u;
 const FEISTEL_ROUNDS: u32 = 8u;
 
 // ---- the random partition (physics/permutation.ts, bit-identical) ----
@@ -76,7 +78,7 @@ fn batchPairWord(i: u32, slot: u32) -> u32 { return (i & 0x3fffffu) | ((slot & 0
 // w_s = (N - 1)/(N (s - 1)) (models.md §1.5), for a batch of s particles.
 fn batchWeight(s: u32) -> f32 { return f32(P.n - 1u) * P.invN / f32(s - 1u); }
 
-// alpha_eps and pairNoiseTerm (a^(1/2)(z) xi in z-perp) come from landau_kernel.wgsl.
+// alphaOf, pairNoiseTerm (a^(1/2)(z) xi in z-perp) and rotationNoiseTerm come from landau_kernel.wgsl.
 
 // ---- the spherical Brownian motion of an exact pair (physics/sphericalBrownian.ts) ----
 
@@ -149,20 +151,30 @@ fn batchOf(b: u32) -> Batch {
   return Batch(start, select(BATCH, P.n - start, b == count - 1u));
 }
 
-// The exact kac flow of the pair in slots (a, c): mean and |z| fixed, z/|z| a spherical BM.
-fn exactPair(vel: ptr<function, array<vec3f, MAX_SLOTS>>, idx: ptr<function, array<u32, MAX_SLOTS>>, a: u32, c: u32, lambda: f32, sw: u32) {
-  var lo = a; var hi = c;
-  if ((*idx)[c] < (*idx)[a]) { lo = c; hi = a; }
-  let z = (*vel)[lo] - (*vel)[hi];
+// The exact kac flow of one pair over a step: vlo, vhi the velocities of the smaller and larger
+// particle index ilo < ihi, slotHi the larger's slot in the batch (the draw's key). Returns the new
+// (vlo, vhi): mean and |z| fixed, z/|z| a spherical BM for s = 8 lambda alpha(|z|) dt.
+struct PairVelocities { lo: vec3f, hi: vec3f, }
+
+fn pairFlow(vlo: vec3f, vhi: vec3f, ilo: u32, slotHi: u32, lambda: f32, sw: u32) -> PairVelocities {
+  let z = vlo - vhi;
   let r2 = dot(z, z);
-  if (r2 == 0.0) { return; }
-  let words = draw4(P.seed, P.step, batchPairWord((*idx)[lo], hi), sw);
+  if (r2 == 0.0) { return PairVelocities(vlo, vhi); }
+  let words = draw4(P.seed, P.step, batchPairWord(ilo, slotHi), sw);
   let s = 8.0 * lambda * alphaOf(r2, P.gamma, P.eps2) * P.dt;
   let rad = sqrt(r2);
   let omega = sphericalBrownian(z / rad, s, words);
-  let u = 0.5 * ((*vel)[lo] + (*vel)[hi]);
-  (*vel)[lo] = u + (0.5 * rad) * omega;
-  (*vel)[hi] = u - (0.5 * rad) * omega;
+  let u = 0.5 * (vlo + vhi);
+  return PairVelocities(u + (0.5 * rad) * omega, u - (0.5 * rad) * omega);
+}
+
+// The exact kac flow of the pair in slots (a, c) of a batch of 3 (odd N).
+fn exactPair(vel: ptr<function, array<vec3f, MAX_SLOTS>>, idx: ptr<function, array<u32, MAX_SLOTS>>, a: u32, c: u32, lambda: f32, sw: u32) {
+  var lo = a; var hi = c;
+  if ((*idx)[c] < (*idx)[a]) { lo = c; hi = a; }
+  let out = pairFlow((*vel)[lo], (*vel)[hi], (*idx)[lo], hi, lambda, sw);
+  (*vel)[lo] = out.lo;
+  (*vel)[hi] = out.hi;
 }
 
 @compute @workgroup_size(WG)
@@ -175,6 +187,26 @@ fn stepBatch(@builtin(workgroup_id) sliceWid: vec3u, @builtin(local_invocation_i
   let base = replica * n;
   let bt = batchOf(b);
   let keys = partitionKeys(replica);
+  let pairSw = streamWordOf(STREAM_BATCH_PAIR, replica);
+  if (NOISE == 3u && bt.size == 2u) {
+    // Exact random pairs, a batch of 2: registers only (the slot arrays below are private memory,
+    // which SwiftShader indexes through the stack).
+    let i0 = feistelPermute(bt.start, n, keys);
+    let i1 = feistelPermute(bt.start + 1u, n, keys);
+    let v0 = particlesIn[base + i0].xyz;
+    let v1 = particlesIn[base + i1].xyz;
+    let w2 = batchWeight(2u);
+    if (i0 < i1) {
+      let out = pairFlow(v0, v1, i0, 1u, w2, pairSw);
+      particlesOut[base + i0] = vec4f(out.lo, 0.0);
+      particlesOut[base + i1] = vec4f(out.hi, 0.0);
+    } else {
+      let out = pairFlow(v1, v0, i1, 0u, w2, pairSw);
+      particlesOut[base + i1] = vec4f(out.lo, 0.0);
+      particlesOut[base + i0] = vec4f(out.hi, 0.0);
+    }
+    return;
+  }
   var idx: array<u32, MAX_SLOTS>;
   var vel: array<vec3f, MAX_SLOTS>;
   for (var k = 0u; k < bt.size; k++) {
@@ -182,7 +214,6 @@ fn stepBatch(@builtin(workgroup_id) sliceWid: vec3u, @builtin(local_invocation_i
     vel[k] = particlesIn[base + idx[k]].xyz;
   }
   let w = batchWeight(bt.size);
-  let pairSw = streamWordOf(STREAM_BATCH_PAIR, replica);
   if (NOISE == 3u) {
     // Exact random pairs; a batch of 3 (odd N) by its three pair flows in turn.
     for (var a = 0u; a < bt.size; a++) {
@@ -208,6 +239,14 @@ fn stepBatch(@builtin(workgroup_id) sliceWid: vec3u, @builtin(local_invocation_i
       if (NOISE == 0u) {
         diag += al * (vec3f(r2) - z * z);
         offd -= al * vec3f(z.x * z.y, z.y * z.z, z.z * z.x);
+      } else if (NOISE == 4u) {
+        // rotation: d(d-1)/2 noises per ORDERED pair, keyed like fgm's.
+        let eta = normals4(draw4(P.seed, P.step, batchPairWord(i, c), pairSw));
+        noise += rotationNoiseTerm(z, sqrt(al), eta);
+      } else if (NOISE == 5u) {
+        // rotation-shared: partner j's own noises, felt by every member of its batch.
+        let eta = normals4(draw4(P.seed, P.step, j, streamWordOf(STREAM_BATCH_SHARED, replica)));
+        noise += rotationNoiseTerm(z, sqrt(al), eta);
       } else {
         var word = batchPairWord(i, c);
         var sgn = 1.0;

@@ -43,3 +43,14 @@ fn pairNoiseTerm(z: vec3f, r2: f32, sqrtAlpha: f32, sgn: f32, eta: vec2f) -> vec
   let e2 = vec3f(b, sz + nc.y * nc.y * a, -nc.y);
   return (sgn * sqrtAlpha * r2 * invR) * (eta.x * e1 + eta.y * e2);
 }
+
+// alpha^(1/2) sum_{a<b} xi_ab(z) eta_ab along the rotation generators of models.md §1.4, eta =
+// (eta_12, eta_13, eta_23): no matrix root and no basis of z-perp. In 3D the sum is the cross
+// product omega x z with omega = (eta_23, -eta_13, eta_12); in 2D xi_12(z) = z-perp = (-z_y, z_x).
+// Twin of rotationNoiseTerm in particleSystem.ts. Used by landau_step.wgsl and batch_step.wgsl.
+fn rotationNoiseTerm(z: vec3f, sqrtAlpha: f32, eta: vec4f) -> vec3f {
+  if (D == 2u) {
+    return (sqrtAlpha * eta.x) * vec3f(-z.y, z.x, 0.0);
+  }
+  return sqrtAlpha * cross(vec3f(eta.z, -eta.y, eta.x), z);
+}

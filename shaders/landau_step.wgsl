@@ -49,16 +49,7 @@ fn pairIncrements(w: vec4u) -> vec4f {
   return vec4f(normals2(w), 0.0, 0.0);
 }
 
-// alpha^(1/2) sum_{a<b} xi_ab(z) eta_ab along the rotation generators of models.md §1.4, eta =
-// (eta_12, eta_13, eta_23): no matrix root and no basis of z-perp. In 3D the sum is the cross
-// product omega x z with omega = (eta_23, -eta_13, eta_12); in 2D xi_12(z) = z-perp = (-z_y, z_x).
-// Twin of rotationNoiseTerm in particleSystem.ts.
-fn rotationNoiseTerm(z: vec3f, sqrtAlpha: f32, eta: vec4f) -> vec3f {
-  if (D == 2u) {
-    return (sqrtAlpha * eta.x) * vec3f(-z.y, z.x, 0.0);
-  }
-  return sqrtAlpha * cross(vec3f(eta.z, -eta.y, eta.x), z);
-}
+// rotationNoiseTerm (models.md §1.4) comes from landau_kernel.wgsl.
 
 // The stream purpose of the pair-noise draws (rng.wgsl).
 fn pairStream() -> u32 {

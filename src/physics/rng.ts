@@ -29,7 +29,8 @@ export const Stream = {
   // interactions=batch (models.md §1.5, physics/landau/randomBatch.ts); 16+ leaves room below.
   batchPermutation: 16, // Feistel round keys of each (step, replica)'s random partition
   batchNanbu: 17, // nanbu in a batch: one Brownian motion per particle (pairWord = particle index)
-  batchPair: 18, // fgm/kac/exact pairs in a batch: one draw per pair (batchPairWord)
+  batchPair: 18, // fgm/kac/rotation/exact pairs in a batch: one draw per pair (batchPairWord)
+  batchShared: 19, // rotation-shared in a batch: particle j's d(d−1)/2 noises (key j), felt by its batch
   pairRotation: 7, // rotation (models.md §1.4): d(d−1)/2 scalar noises per ordered pair (i, j)
   rotationShared: 8, // rotation-shared (§1.4, the counter-example): d(d−1)/2 per particle j, felt by all
 } as const;

@@ -22,7 +22,7 @@ export type CompareMode = Noise | 'all-pairs';
 /**
  * Why the companion `compare` cannot run beside `p` (null: it can): all pairs need random batches
  * and the all-pairs limits; another noise system must itself be valid with p (validateParams:
- * e.g. rotation has no random-batch step).
+ * e.g. two-point increments have no random-batch step).
  */
 export function compareProblem(p: Params, compare: CompareMode): string | null {
   if (compare === 'all-pairs') return allPairsCompareProblem(p);

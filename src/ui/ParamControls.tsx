@@ -243,7 +243,7 @@ function CompareField() {
   const params = useAppState((s) => s.params);
   const noise = params.noise;
   const def = PARAM_DEFS.find((d) => d.key === 'noise')!;
-  // Only companions that can run beside these parameters (e.g. no rotation beside random batches).
+  // Only companions that can run beside these parameters (e.g. no two-point increments beside random batches).
   const options: string[] = def.kind === 'enum' ? def.options.filter((o) => o !== noise && compareProblem(params, o as CompareMode) === null).map(String) : [];
   // Random batches (models.md §1.5) can be compared with all pairs where all pairs fit.
   const allPairs = allPairsCompareProblem(params) === null;

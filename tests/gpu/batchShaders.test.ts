@@ -50,6 +50,10 @@ const cases: { name: string; p: Partial<Params> }[] = [
   { name: 'nanbu, p = 3, d = 3, γ = −1', p: { d: 3, noise: 'nanbu', batch: 3, gamma: -1, eps: 0.2, n: 301 } },
   { name: 'nanbu, p = 4, d = 2, γ = 0', p: { d: 2, noise: 'nanbu', batch: 4, gamma: 0, n: 130 } },
   { name: 'fgm, p = 8, d = 3, γ = −3, philox', p: { d: 3, noise: 'fgm', batch: 8, gamma: -3, eps: 0.2, n: 259, rng: 'philox' } },
+  { name: 'rotation, p = 3, d = 3, γ = −1', p: { d: 3, noise: 'rotation', batch: 3, gamma: -1, eps: 0.2, n: 301 } },
+  { name: 'rotation, p = 4, d = 2, γ = 0', p: { d: 2, noise: 'rotation', batch: 4, gamma: 0, n: 130 } },
+  { name: 'rotation-shared, p = 4, d = 3, γ = −3', p: { d: 3, noise: 'rotation-shared', batch: 4, gamma: -3, eps: 0.2, n: 203 } },
+  { name: 'rotation-shared, p = 2, d = 2, γ = 0.5, philox', p: { d: 2, noise: 'rotation-shared', batch: 2, gamma: 0.5, eps: 0, n: 131, rng: 'philox' } },
 ];
 
 describe('GPU steps against the float64 reference, step by step on the same partitions and draws', () => {

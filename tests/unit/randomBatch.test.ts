@@ -277,13 +277,23 @@ function spreadAndEnergy(p: Params, steps: number, opts: BatchOptions = {}): { s
 }
 
 describe('batches with p > 2 (Euler–Maruyama in each batch)', () => {
-  it.each(['nanbu', 'fgm'] as const)('%s, p = 4, N = 30 (a batch of 6), γ = 0: the mean-velocity spread law holds with N unchanged', (noise) => {
+  it.each(['nanbu', 'fgm', 'rotation'] as const)('%s, p = 4, N = 30 (a batch of 6), γ = 0: the mean-velocity spread law holds with N unchanged', (noise) => {
     const p = batchParams({ d: 3, n: 30, replicas: 1500, noise, batch: 4, dt: 0.01, seed: 11 });
     const r = spreadAndEnergy(p, 15);
     expect(Math.abs(r.spread - r.predicted)).toBeLessThan(4 * r.spreadSe);
     // Power: a spread (p−1)/p = 3/4 as large (weight (N−1)/(Np)) is rejected by this SE.
     expect(0.25 * r.predicted).toBeGreaterThan(5 * r.spreadSe);
     if (noise === 'nanbu') expect(Math.abs(r.energyResidual)).toBeLessThan(4 * r.energySe);
+  });
+
+  it('rotation-shared, p = 2: the two particles of a pair feel independent noises (η_j, η_i), so nanbu’s spread law holds; at p = 8 the shared noise within batches breaks it', () => {
+    // At p = 2 rotation-shared has rotation's law (randomBatch.ts); at p = 8 each partner's noise
+    // drives 7 particles at once, so V̄'s quadratic variation gains the cross terms of models.md §1.4
+    // (E|V̄|² grows towards the all-pairs counter-example's N-independent E(1 − e^(−2(d−1)t))).
+    const pair = spreadAndEnergy(batchParams({ d: 3, n: 30, replicas: 1500, noise: 'rotation-shared', batch: 2, dt: 0.01, seed: 14 }), 15);
+    expect(Math.abs(pair.spread - pair.predicted)).toBeLessThan(4 * pair.spreadSe);
+    const shared = spreadAndEnergy(batchParams({ d: 3, n: 32, replicas: 1500, noise: 'rotation-shared', batch: 8, dt: 0.01, seed: 15 }), 15);
+    expect(shared.spread - shared.predicted).toBeGreaterThan(4 * shared.spreadSe);
   });
 
   it('nanbu with the weight (N−1)/(Np) fails the spread law (power)', () => {

@@ -29,11 +29,14 @@ export function batchStepSource(cfg: Pick<Params, 'n' | 'batch'>): string {
   return `const MAX_SLOTS: u32 = ${slots}u;\n${shaderSources.batchStep}`;
 }
 
+/** batch_step.wgsl's NOISE of each noise system (3 is kac's exact pairs, p = 2). */
+const BATCH_NOISE_IDS: Record<Params['noise'], number> = { nanbu: 0, fgm: 1, kac: 2, rotation: 4, 'rotation-shared': 5 };
+
 /** Override constants of batch_step.wgsl for a parameter set. */
 export function batchStepConstants(cfg: BatchStepConfig): Record<string, number> {
   return {
     D: cfg.d,
-    NOISE: isExactPairs(cfg) ? 3 : { nanbu: 0, fgm: 1, kac: 2 }[cfg.noise as 'nanbu' | 'fgm' | 'kac'],
+    NOISE: isExactPairs(cfg) ? 3 : BATCH_NOISE_IDS[cfg.noise],
     WG: BATCH_WORKGROUP,
     BATCH: cfg.batch,
     HALF_BITS: feistelHalfBits(cfg.n),
@@ -57,7 +60,6 @@ export class BatchStepPass implements StepPass {
   ) {}
 
   static async create(device: GPUDevice, cfg: BatchStepConfig, particles: readonly [GPUBuffer, GPUBuffer], ring: UniformRing): Promise<BatchStepPass> {
-    if (!['nanbu', 'fgm', 'kac'].includes(cfg.noise)) throw new Error(`BatchStepPass: noise=${cfg.noise} has no batch step (interactions=batch runs nanbu, fgm, kac)`);
     const module = await compileModule(device, 'BatchStepPass.module', batchStepSource(cfg));
     const bindGroupLayout = device.createBindGroupLayout({
       label: 'BatchStepPass.layout',

@@ -148,7 +148,7 @@ export function rotationGenerators(z: ArrayLike<number>, d: number): number[][] 
 /**
  * Adds α^(1/2) Σ_{α<β} ξ_αβ(z) η_αβ to `acc` (models.md §1.4), η = (η_12, η_13, η_23) = eta[0..2]
  * (2D: η_12 = eta[0] only). In 3D this sum is the cross product ω × z with ω = (η_23, −η_13, η_12);
- * in 2D it is η_12 z⊥, z⊥ = (−z_y, z_x). Twin of rotationNoiseTerm in landau_step.wgsl.
+ * in 2D it is η_12 z⊥, z⊥ = (−z_y, z_x). Twin of rotationNoiseTerm in landau_kernel.wgsl.
  */
 export function rotationNoiseTerm(z0: number, z1: number, z2: number, sqrtAlpha: number, eta: ArrayLike<number>, d: number, acc: Float64Array): void {
   if (d === 2) {

@@ -17,6 +17,13 @@
  *   nanbu: V' = V + dt·2w Σ b + √(2dt) L ξ_i,  L Lᵀ = w Σ a       (ξ_i: Stream.batchNanbu, key i)
  *   fgm:   V' = V + dt·2w Σ b + √(2dt·w) Σ_j a^(1/2)(V − V_j) ξ_ij (ξ_ij: Stream.batchPair, ordered)
  *   kac:   as fgm, ξ_ji = −ξ_ij (unordered key; the smaller particle index gets +)
+ *   rotation (models.md §1.4): V' = V + dt·2w Σ b + √(2dt·w) Σ_j α^(1/2) Σ_(α<β) ξ_αβ(V − V_j) η_ij,αβ
+ *          (η_ij: Stream.batchPair, ordered key as fgm)
+ *   rotation-shared: as rotation with η_j keyed by the partner j alone (Stream.batchShared, key j):
+ *          j's noises drive every member of j's batch. The common noise of §1.4's counter-example
+ *          is then confined to batches: at p = 2 the two particles of a pair feel independent
+ *          noises (η_j and η_i), so the batch system has rotation's law and NOT the all-pairs
+ *          counter-example's E|V̄(t)|² = E(1 − e^(−2(d−1)t)); the UI says so.
  * kac with p = 2: EXACT random pairs instead of Euler–Maruyama. The pair (i, j) keeps its mean
  * u and |z|, and ω = z/|z| moves by a Brownian motion on S^(d−1) for s = 8λα_ε(|z|)dt, λ = w₂ =
  * (N − 1)/N (physics/sphericalBrownian.ts: exact in 2D; 3D a moment-matched approximation, exact
@@ -35,7 +42,7 @@ import { feistelHalfBits, feistelPermute } from '../permutation';
 import { Stream, draw4, normals4, streamWord, type RngKind, type Words4 } from '../rng';
 import { sphericalBrownian } from '../sphericalBrownian';
 import { alphaOfR2 } from './kernel';
-import { abarMatrix, pairNoiseTerm } from './particleSystem';
+import { abarMatrix, pairNoiseTerm, rotationNoiseTerm } from './particleSystem';
 
 /** Particle indices are packed in the low 22 bits of a batch pair word (params MAX_BATCH_TOTAL). */
 export const BATCH_INDEX_BITS = 22;
@@ -110,7 +117,7 @@ export function batchStepF64(v: Float64Array, out: Float64Array, p: BatchInput, 
   }
 }
 
-/** Euler–Maruyama step of one batch of nanbu, fgm or kac (the all-pairs formulas with w Σ_batch). */
+/** Euler–Maruyama step of one batch of nanbu, fgm, kac, rotation or rotation-shared (the all-pairs formulas with w Σ_batch). */
 function eulerBatch(v: Float64Array, out: Float64Array, p: BatchInput, step: number, r: number, first: number, idx: Uint32Array, size: number, w: number): void {
   const { d, gamma, eps, noise, dt, seed, rng } = p;
   const nrm = new Float64Array(4);
@@ -131,6 +138,12 @@ function eulerBatch(v: Float64Array, out: Float64Array, p: BatchInput, step: num
       if (noise === 'nanbu') {
         abar[0] += al * (r2 - z0 * z0); abar[1] += al * (r2 - z1 * z1); abar[2] += al * (r2 - z2 * z2);
         abar[3] -= al * z0 * z1; abar[4] -= al * z1 * z2; abar[5] -= al * z2 * z0;
+      } else if (noise === 'rotation' || noise === 'rotation-shared') {
+        const words = noise === 'rotation'
+          ? draw4(rng, seed, step, batchPairWord(i, c), pairSw)
+          : draw4(rng, seed, step, j, streamWord(Stream.batchShared, r));
+        normals4(words, nrm);
+        rotationNoiseTerm(z0, z1, z2, Math.sqrt(al), nrm, d, noiseSum);
       } else {
         const kac = noise === 'kac';
         // kac: one draw per unordered pair, keyed by the smaller index and the larger's slot.
