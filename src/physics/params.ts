@@ -379,8 +379,9 @@ function interactionErrors(p: Params): ParamError[] {
   if (p.interactions === 'batch') {
     if (p.model !== 'landau') {
       errors.push({ key: 'interactions', message: `interactions: batch is implemented for model=landau (models.md §1.5); model=${p.model} runs all pairs (interactions=all)` });
-    } else if ((p as { increments?: string }).increments === 'two-point') {
-      errors.push({ key: 'interactions', message: 'interactions: batch draws Gaussian increments; use increments=gaussian with it' });
+    } else if (p.noise !== 'nanbu' && p.increments === 'two-point') {
+      // nanbu has no pair-noise increments (the field is hidden and left out of its links).
+      errors.push({ key: 'interactions', message: `interactions: batch draws Gaussian increments; use increments=gaussian with noise=${p.noise}` });
     }
     if (p.batch > p.n) errors.push({ key: 'batch', message: `batch: must be ≤ n (got batch=${p.batch}, n=${p.n})` });
     if (p.n * p.replicas > MAX_BATCH_TOTAL) {
@@ -544,6 +545,7 @@ export function parseQuery(query: string | URLSearchParams, base: Params = defau
   const errors: ParamError[] = [];
   const unknown: string[] = [];
   const known = new Set<string>(PARAM_DEFS.map((d) => d.key));
+  const repeated = new Set<string>();
   for (const [key, raw] of sp) {
     if (key === 'v') {
       if (raw !== String(LINK_VERSION)) errors.push({ key: 'v', message: `v: link version ${raw} is not known; this app reads version ${LINK_VERSION}` });
@@ -554,6 +556,12 @@ export function parseQuery(query: string | URLSearchParams, base: Params = defau
       continue;
     }
     const def = PARAM_DEFS.find((d) => d.key === key)!;
+    const all = sp.getAll(key);
+    if (all.length > 1 && !repeated.has(key)) {
+      repeated.add(key);
+      // A key given twice: the last value is used, and the link says so (not silently).
+      errors.push({ key, message: `${key}: given ${all.length} times (${all.join(', ')})`, fixed: `using ${key} = ${all[all.length - 1]}` });
+    }
     const { value, error } = parseValue(def, raw);
     if (error) errors.push({ key, message: error });
     else (params as unknown as Record<string, unknown>)[key] = value;

@@ -65,6 +65,20 @@ describe('parameter schema', () => {
     expect(r.errors.map((e) => e.key)).toEqual(['dt']);
   });
 
+  it('a key given twice is reported with the value used, not resolved silently', () => {
+    const r = parseQuery('n=300&gamma=-1&n=500&n=500');
+    expect(r.params.n).toBe(500);
+    expect(r.errors).toEqual([{ key: 'n', message: 'n: given 3 times (300, 500, 500)', fixed: 'using n = 500' }]);
+    expect(parseQuery('n=300&gamma=-1').errors).toEqual([]);
+  });
+
+  it('interactions=batch refuses two-point increments only for the pair-noise systems (nanbu has none)', () => {
+    expect(parseQuery('interactions=batch&noise=nanbu&increments=two-point').errors).toEqual([]);
+    const kac = parseQuery('interactions=batch&noise=kac&increments=two-point');
+    expect(kac.errors.map((e) => e.message)).toEqual(['interactions: batch draws Gaussian increments; use increments=gaussian with noise=kac']);
+    expect(parseQuery('interactions=batch&noise=rotation-shared&batch=4').errors).toEqual([]);
+  });
+
   it('describes ranges in words', () => {
     const eps = PARAM_DEFS.find((d) => d.key === 'eps')!;
     expect(describeRange(eps)).toBe('a number in [0, 10]');
