@@ -9,6 +9,13 @@ import { STEPS_PER_SUBMIT, WebGpuBackend } from '../engine/webgpuBackend';
 import type { PairBlock } from '../gpu/passes/landauStep';
 import { parseQuery, type Increments, type Noise } from '../physics/params';
 
+/** The base query with the bench's own fields set (replacing any the base names: a key given twice is an error). */
+function withFields(base: string, fields: Record<string, string | number>): string {
+  const sp = new URLSearchParams(base.replace(/^[?#]/, ''));
+  for (const [k, v] of Object.entries(fields)) sp.set(k, String(v));
+  return sp.toString();
+}
+
 export interface BenchRequest {
   /** Share-link query of the base parameters (d, gamma, eps, rng…); n and noise are swept. */
   query: string;
@@ -46,7 +53,7 @@ export async function benchLandau(gpu: GpuContext, req: BenchRequest): Promise<B
   const rows: BenchRow[] = [];
   for (const n of req.ns) {
     for (const [noise, increments] of req.noises.flatMap((x) => (req.increments ?? ['gaussian']).filter((i) => x !== 'nanbu' || i === 'gaussian').map((i) => [x, i] as const))) {
-      const { params, errors } = parseQuery(`${req.query}&n=${n}&noise=${noise}&increments=${increments}&replicas=1`);
+      const { params, errors } = parseQuery(withFields(req.query, { n, noise, increments, replicas: 1 }));
       if (errors.length) throw new Error(errors.map((e) => e.message).join('; '));
       const b = await WebGpuBackend.create(gpu, params, undefined, req.pairBlock);
       const terms = gpu.device.createBuffer({ label: 'bench.terms', size: b.stepPass.termsBytes(), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
@@ -104,7 +111,7 @@ export interface BatchBenchRow {
 
 /** Steps/s of interactions=batch at one (N, p, noise), wall clock around onSubmittedWorkDone. */
 export async function benchBatch(gpu: GpuContext, req: BatchBenchRequest): Promise<BatchBenchRow> {
-  const { params, errors } = parseQuery(`${req.query}&n=${req.n}&noise=${req.noise}&replicas=1&interactions=batch&batch=${req.batch}`);
+  const { params, errors } = parseQuery(withFields(req.query, { n: req.n, noise: req.noise, replicas: 1, interactions: 'batch', batch: req.batch }));
   if (errors.length) throw new Error(errors.map((e) => e.message).join('; '));
   const t0 = performance.now();
   const b = await WebGpuBackend.create(gpu, params);
@@ -161,7 +168,7 @@ const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math
  * time until the submission in flight has finished (after which nothing more is submitted).
  */
 export async function benchPacing(gpu: GpuContext, req: PacingRequest): Promise<PacingRow> {
-  const { params, errors } = parseQuery(`${req.query}&n=${req.n}&replicas=${req.replicas}`);
+  const { params, errors } = parseQuery(withFields(req.query, { n: req.n, replicas: req.replicas }));
   if (errors.length) throw new Error(errors.map((e) => e.message).join('; '));
   const b = await WebGpuBackend.create(gpu, params);
   try {

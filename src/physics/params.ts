@@ -552,19 +552,24 @@ export function parseQuery(query: string | URLSearchParams, base: Params = defau
       continue;
     }
     if (!known.has(key)) {
-      unknown.push(key);
+      if (!unknown.includes(key)) unknown.push(key);
       continue;
     }
     const def = PARAM_DEFS.find((d) => d.key === key)!;
-    const all = sp.getAll(key);
-    if (all.length > 1 && !repeated.has(key)) {
-      repeated.add(key);
-      // A key given twice: the last value is used, and the link says so (not silently).
-      errors.push({ key, message: `${key}: given ${all.length} times (${all.join(', ')})`, fixed: `using ${key} = ${all[all.length - 1]}` });
-    }
+    if (sp.getAll(key).length > 1) repeated.add(key);
     const { value, error } = parseValue(def, raw);
     if (error) errors.push({ key, message: error });
     else (params as unknown as Record<string, unknown>)[key] = value;
+  }
+  // A key given twice: its values are read in order (an invalid one keeps the value before it),
+  // and the link says which value that left, not silently.
+  for (const key of repeated) {
+    const used = (params as unknown as Record<string, unknown>)[key];
+    errors.unshift({
+      key,
+      message: `${key}: given ${sp.getAll(key).length} times (${sp.getAll(key).map((x) => x || '(empty)').join('; ')})`,
+      fixed: `using ${key} = ${Array.isArray(used) ? used.join(',') : String(used)}`,
+    });
   }
   // A link that switches the model without naming the model-specific fields gets that model's
   // defaults for them (model=torus alone is a valid link), exactly as the UI's model switch does.

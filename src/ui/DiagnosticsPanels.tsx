@@ -112,7 +112,7 @@ function LiveMeters({ onCompareLargeN, busy }: { onCompareLargeN: () => void; bu
           {row(<>Cov({v}¹<sub>{v === 'v' ? 'x' : '1'}</sub>, {v}²<sub>{v === 'v' ? 'x' : '1'}</sub>)</>, pm(chaos.pairVx), <>the same for the first component</>, 'meter-pair-vx')}
           {chaos.spread
             ? row(<>E|{v === 'v' ? 'V̄' : 'X̄'}(t) − {v === 'v' ? 'V̄' : 'X̄'}(0)|²</>, pm(chaos.spread),
-              chaos.spreadExact ? <>exact: <b data-testid="meter-spread-exact">{fmt(chaos.spreadExact.value)}</b> = {chaos.spreadExact.law}</> : <>no exact law for these parameters (γ ≠ 0, mixed circulations, or Recentre off)</>, 'meter-spread')
+              chaos.spreadExact ? <>exact: <b data-testid="meter-spread-exact">{fmt(chaos.spreadExact.value)}</b> = {chaos.spreadExact.law}</> : <>no exact law for these parameters (γ ≠ 0, mixed circulations, Recentre off, or rotation-shared in batches of p &gt; 2)</>, 'meter-spread')
             : null}
           {row(<>marginal L1 of {v}<sub>{v === 'v' ? 'x' : '1'}</sub> (pooled)</>, chaos.l1 ? pm(chaos.l1) : '—',
             <>

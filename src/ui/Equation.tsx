@@ -51,7 +51,7 @@ const FIRST_ORDER_KERNELS: Record<string, string> = {
 
 export function Equation() {
   const p = useAppState((s) => s.params);
-  const { gamma, eps, noise, d, model } = p;
+  const { gamma, eps, noise, d, model, interactions, batch } = p;
   const html = useMemo(() => {
     if (model === 'first-order') {
       return {
@@ -78,14 +78,28 @@ export function Equation() {
     const alpha = gamma === 0
       ? String.raw`\alpha_\varepsilon\equiv 1\quad(\gamma=0,\ \text{Maxwellian molecules})`
       : String.raw`\alpha_\varepsilon(r)=(r^2+\varepsilon^2)^{\gamma/2},\quad \gamma=${fmt(gamma)},\ \varepsilon=${fmt(eps)}`;
+    const batches = interactions === 'batch';
+    const exactPairs = batches && noise === 'kac' && batch === 2;
+    // Random batches (models.md §1.5): the same system with its sums over j restricted to i's batch.
+    const batchNote = exactPairs
+      ? ` With random batches of p = 2 (models.md §1.5) kac runs EXACTLY: each step a fresh random pairing; a pair keeps its mean and |V^i − V^j|, and its direction makes a spherical Brownian move for s = 8λα_ε(|z|)dt, λ = (N−1)/N: momentum and energy exact every step.`
+      : batches
+        ? ` With random batches (models.md §1.5): each step a fresh random partition of the N particles into batches of p = ${batch} (the N mod p leftovers join the last), and the sums over j run over i's batch only, weighted so that their average over partitions is the all-pairs sum.`
+        : '';
+    const note = batches && noise === 'rotation-shared'
+      ? 'rotation-shared in random batches: partner j’s noises drive only the members of j’s batch, so the common noise of the §1.4 counter-example is confined to batches; at p = 2 a pair’s two particles feel independent noises (rotation’s law). This is NOT the counter-example.'
+      : SDE[noise].note;
     return {
       caption: 'The space-homogeneous Landau equation (models.md §1, collision constant C = 1):',
       eqs: [tex(LANDAU), tex(KERNELS), tex(`${alpha},\\quad d=${d}`)],
       sdeCaption: `approximated by the particle system (${noise}), i = 1…N, Euler–Maruyama with step dt:`,
       sde: tex(SDE[noise].tex),
-      note: SDE[noise].note,
+      batch: batches
+        ? tex(String.raw`\frac1N\sum_{j=1}^{N}\ \longrightarrow\ w_s\!\!\sum_{j\in\mathcal B(i),\,j\neq i},\qquad w_s=\frac{N-1}{N(s-1)},\ \ s=|\mathcal B(i)|\ (p=${batch})`)
+        : null,
+      note: note + batchNote,
     };
-  }, [model, gamma, eps, noise, d, p.kernel, p.sigma, p.lambda, p.kappa]);
+  }, [model, gamma, eps, noise, d, interactions, batch, p.kernel, p.sigma, p.lambda, p.kappa]);
   return (
     <section className="equation" aria-label="The equation being simulated">
       <h2>What is simulated</h2>
@@ -97,6 +111,7 @@ export function Equation() {
           <div className="katex-block" dangerouslySetInnerHTML={{ __html: html.sde }} />
         </>
       ) : null}
+      {'batch' in html && html.batch ? <div className="katex-block" dangerouslySetInnerHTML={{ __html: html.batch }} /> : null}
       <p className="eq-caption">{html.note}</p>
     </section>
   );

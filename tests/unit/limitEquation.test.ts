@@ -145,9 +145,11 @@ describe('isotropic limit solver, γ = 0: the exact references of models.md §1.
 
 describe('shell data at γ ≠ 0: the smoothed profile starts at the γ flow’s time t* (limit/initialData.ts)', () => {
   // γ = −3, ε = 0.05, 3D: m4(0.05) of the σ = 0.08 (M = 320, the app's) and σ = 0.04 (M = 640)
-  // solutions. Measured: 9.3612 and 9.3582 with t*; started on the γ = 0 clock τ instead, 9.4053 and
+  // solutions. Measured: 9.3580 and 9.3578 with t*; started on the γ = 0 clock τ instead, 9.4053 and
   // 9.3693 (the σ → 0 solution on 2560 cells is 9.3590). The O(σ²) gap must be small with t* and
-  // large with τ, so a wrong start time fails this.
+  // large with τ, so a wrong start time fails this. 2D, ε = 1e-4 (where the Dirac shell's own λ
+  // diverges like log 1/ε, so t* must come from the smoothed profile): 4.3144 and 4.3094 (t* from
+  // the Dirac shell's λ at its radius: 4.3259 and 4.3117).
   it('γ = −3, ε = 0.05, d = 3: m4(0.05) moves by < 5e-3 when σ halves (by 0.036 on the γ = 0 clock)', () => {
     const m4At = (cells: number, width: number, clock: 'gamma' | 'tau') => {
       const s = new IsotropicLandauSolver({ d: 3, gamma: -3, eps: 0.05, cells }, { kind: 'shell', temp: 1, width });
@@ -161,6 +163,16 @@ describe('shell data at γ ≠ 0: the smoothed profile starts at the γ flow’s
     expect(Math.abs(coarse - fine), `${coarse} vs ${fine}`).toBeLessThan(5e-3);
     const coarseTau = m4At(320, 0.08, 'tau'), fineTau = m4At(640, 0.04, 'tau');
     expect(Math.abs(coarseTau - fineTau), `${coarseTau} vs ${fineTau}`).toBeGreaterThan(0.02);
+  });
+
+  it('γ = −3, ε = 1e-4, d = 2: m4(0.05) moves by < 8e-3 when σ halves (t* from the smoothed profile, not the Dirac shell)', () => {
+    const m4At = (cells: number, width: number) => {
+      const s = new IsotropicLandauSolver({ d: 2, gamma: -3, eps: 1e-4, cells }, { kind: 'shell', temp: 1, width });
+      s.advanceTo(0.05);
+      return s.scalars().m4;
+    };
+    const coarse = m4At(320, 0.08), fine = m4At(640, 0.04);
+    expect(Math.abs(coarse - fine), `${coarse} vs ${fine}`).toBeLessThan(8e-3);
   });
 });
 

@@ -68,7 +68,9 @@ describe('parameter schema', () => {
   it('a key given twice is reported with the value used, not resolved silently', () => {
     const r = parseQuery('n=300&gamma=-1&n=500&n=500');
     expect(r.params.n).toBe(500);
-    expect(r.errors).toEqual([{ key: 'n', message: 'n: given 3 times (300, 500, 500)', fixed: 'using n = 500' }]);
+    expect(r.errors).toEqual([{ key: 'n', message: 'n: given 3 times (300; 500; 500)', fixed: 'using n = 500' }]);
+    // The value used is the last VALID one (an invalid later value keeps the earlier).
+    expect(parseQuery('n=300&n=abc').errors[0]).toEqual({ key: 'n', message: 'n: given 2 times (300; abc)', fixed: 'using n = 300' });
     expect(parseQuery('n=300&gamma=-1').errors).toEqual([]);
   });
 

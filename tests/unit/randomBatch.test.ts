@@ -5,6 +5,7 @@
  * wrong constant (the weight, λ, or the continuous-time rate).
  */
 import { describe, expect, it } from 'vitest';
+import { meanSpreadLaw } from '../../src/physics/references/laws';
 import { CpuBackend } from '../../src/engine/cpuBackend';
 import { batchCount, batchExtent, batchStepF64, batchWeight, partitionOrder, type BatchInput, type BatchOptions } from '../../src/physics/landau/randomBatch';
 import { feistelHalfBits, feistelPermutation } from '../../src/physics/permutation';
@@ -294,6 +295,12 @@ describe('batches with p > 2 (Euler–Maruyama in each batch)', () => {
     expect(Math.abs(pair.spread - pair.predicted)).toBeLessThan(4 * pair.spreadSe);
     const shared = spreadAndEnergy(batchParams({ d: 3, n: 32, replicas: 1500, noise: 'rotation-shared', batch: 8, dt: 0.01, seed: 15 }), 15);
     expect(shared.spread - shared.predicted).toBeGreaterThan(4 * shared.spreadSe);
+    // The live meter's exact law follows: nanbu's at p = 2, none at p = 8, never the all-pairs
+    // counter-example's N-independent E(1 − e^(−2(d−1)t)).
+    const law = (batch: number) => meanSpreadLaw({ ...batchParams({ d: 3, n: 32, noise: 'rotation-shared', batch }), gamma: 0, normalize: true });
+    expect(law(2)?.at(32, 0.1, 3)).toBeCloseTo(3 * -Math.expm1((-8 * 0.1) / 32), 12);
+    expect(law(8)).toBeNull();
+    expect(meanSpreadLaw({ ...batchParams({ d: 3, n: 32, noise: 'rotation-shared', batch: 2 }), interactions: 'all', gamma: 0, normalize: true })?.law).toMatch(/independent of N/);
   });
 
   it('nanbu with the weight (N−1)/(Np) fails the spread law (power)', () => {

@@ -13,18 +13,11 @@
  *     3D: g = (2πσ²)^(−3/2) e^(−(r−a)²/2σ²) (1 − e^(−2ar/σ²))/(2ar/σ²)
  *     2D: g = (2πσ²)^(−1) e^(−(r−a)²/2σ²) I₀(ar/σ²) e^(−ar/σ²).
  *   The stated width is σ (default SHELL_WIDTH·√T = 0.08√T, i.e. τ = −ln(1 − σ²/T)/(2(d−1)) = 1.6e-3 in 3D, 3.2e-3 in 2D; resolve it with h ≤ σ/2.5).
- *   For γ = 0 it is the solution at t = τ exactly. For γ ≠ 0 the γ flow spreads a shell at its own
- *   rate: at short times r(t) has variance 2λ_γ(a)t, λ_γ(a) = a²⟨α_ε(|ae₁ − aω|)(1 − (e₁·ω)²)⟩_ω
- *   the radial diffusion coefficient (§1.6's λ) of the shell measure at its own radius, so the same
- *   profile is the γ solution at the START TIME t* = τ·λ₀(a)/λ_γ(a), to leading order in σ
- *   (λ₀ = (d−1)a²/d at γ = 0). With ⟨·⟩ the uniform average over S^(d−1) and t = (1 − e₁·ω)/2:
- *     3D: λ_γ(a) = 4a² ∫₀¹ (ε² + 4a²t)^(γ/2) t(1−t) dt,   2D: λ_γ(a) = (4a²/π) ∫₀¹ (ε² + 4a²t)^(γ/2) √(t(1−t)) dt
- *   (kernel.ts's angularIntegral). Starting at τ instead (the γ = 0 clock) put m4 of the γ = −3,
- *   ε = 0.05, 3D limit 0.046 above the converged solution at t = 0.05 (σ = 0.08; the solution with
- *   σ → 0 on 2560 cells is 9.3590); with t* it is within ≈ 2e-3 (limitEquation.test.ts).
+ *   For γ = 0 it is the solution at t = τ exactly (startTime here). For γ ≠ 0 the γ flow spreads
+ *   a shell at its own rate, and the solver (isotropicLandau.ts, `shellStartTime`) moves the start
+ *   to the γ flow's time for the same spread.
  */
 import { bkwDensity, bkwStartTime } from '../references/bkw';
-import { angularIntegral, type RadialKernelSpec } from './kernel';
 
 export type IsotropicInit =
   | { kind: 'gaussian'; temp: number }
@@ -37,7 +30,7 @@ export const SHELL_WIDTH = 0.08;
 /** A radial profile, the time at which it holds, and the exact energy E = ∫|v|² f. */
 export interface RadialInitial {
   profile: (r: number) => number;
-  /** Time at which the profile is the solution (our time; BKW t₀, shell t* (= τ at γ = 0), else 0). */
+  /** Time at which the profile is the solution (our time; BKW t₀, shell τ of the γ = 0 flow, else 0). */
   startTime: number;
   energy: number;
   /** Smallest feature the grid must resolve (velocity units). */
@@ -59,21 +52,8 @@ export function scaledBesselI0(x: number): number {
   return p / Math.sqrt(x);
 }
 
-/**
- * λ_γ(a)/λ₀(a): the shell's radial diffusion coefficient at its own radius a under the
- * regularised kernel, relative to γ = 0 (see the file comment). 1 at γ = 0.
- */
-export function shellDiffusionRatio(spec: RadialKernelSpec, a: number): number {
-  if (spec.gamma === 0) return 1;
-  const p = spec.gamma / 2;
-  return angularIntegral(spec.d, p, spec.eps * spec.eps, 4 * a * a) / angularIntegral(spec.d, 0, 0, 4 * a * a);
-}
-
-/**
- * The radial profile and start time of an isotropic initial law (see the file comment). `kernel`
- * (γ, ε of the equation solved) sets the shell's start time t*; without it, t* = τ (γ = 0).
- */
-export function radialInitial(d: 2 | 3, init: IsotropicInit, kernel?: Omit<RadialKernelSpec, 'd'>): RadialInitial {
+/** The radial profile and start time of an isotropic initial law (see the file comment). */
+export function radialInitial(d: 2 | 3, init: IsotropicInit): RadialInitial {
   if (init.kind === 'gaussian') {
     const T = init.temp;
     const norm = Math.pow(2 * Math.PI * T, -d / 2);
@@ -104,15 +84,11 @@ export function radialInitial(d: 2 | 3, init: IsotropicInit, kernel?: Omit<Radia
       return norm * Math.exp(-((r - a) ** 2) / (2 * s2)) * shape;
     }
     : (r: number) => norm * Math.exp(-((r - a) ** 2) / (2 * s2)) * scaledBesselI0((a * r) / s2);
-  const ratio = kernel ? shellDiffusionRatio({ d, ...kernel }, Math.sqrt(d * T)) : 1;
-  const start = tau / ratio;
   return {
     profile,
-    startTime: start,
+    startTime: tau,
     energy: d * T,
     scale: sigma,
-    note: ratio === 1
-      ? `shell |v| = √(dT) smoothed by the exact γ = 0 flow to width σ = ${sigma.toPrecision(3)} (t = τ = ${tau.toExponential(2)})`
-      : `shell |v| = √(dT) smoothed to width σ = ${sigma.toPrecision(3)}: the γ = 0 flow's profile, started at the γ flow's time t* = ${start.toExponential(2)} (same spread)`,
+    note: `shell |v| = √(dT) smoothed by the exact γ = 0 flow to width σ = ${sigma.toPrecision(3)} (t = τ = ${tau.toExponential(2)})`,
   };
 }

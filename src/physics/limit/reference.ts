@@ -126,10 +126,14 @@ export class LimitReference {
     return ref;
   }
 
-  /** Only the scalars at t (cheap: no cell values interpolated), or null if not computed yet. */
+  /**
+   * Only the scalars at t (cheap: no cell values interpolated), or null if not computed yet, or
+   * before the first state (shell data start at t* > 0: the curves then begin there instead of
+   * drawing the smoothed start as if it held from t = 0).
+   */
   scalarsAt(t: number): LimitScalars | null {
     const s = this.snapshots;
-    if (!s.length) return null;
+    if (!s.length || t < s[0].t - 1e-12) return null;
     const last = s[s.length - 1];
     if (t > last.t && !this.complete) return null;
     const pick = (a: LimitSnapshot, b: LimitSnapshot, w: number): LimitScalars => {

@@ -133,13 +133,18 @@ export interface SpreadLaw {
   law: string;
 }
 
-export function meanSpreadLaw(p: Pick<Params, 'model' | 'gamma' | 'noise' | 'normalize' | 'd' | 'sigma' | 'kernel' | 'circ'>): SpreadLaw | null {
+export function meanSpreadLaw(p: Pick<Params, 'model' | 'gamma' | 'noise' | 'normalize' | 'd' | 'sigma' | 'kernel' | 'circ'> & Partial<Pick<Params, 'interactions' | 'batch'>>): SpreadLaw | null {
   if (p.model === 'landau') {
+    // Random batches (models.md §1.5): nanbu, fgm, rotation keep nanbu's law with N unchanged, and
+    // rotation-shared has it at p = 2 only (a pair's two particles feel independent noises); for
+    // p > 2 its noise is shared within batches and no law is known (tests/unit/randomBatch.test.ts).
+    const batches = p.interactions === 'batch';
+    if (batches && p.noise === 'rotation-shared' && p.batch !== 2) return null;
     // kac: the pair noises and b are odd in z, so Σv is conserved for any γ.
     if (p.noise === 'kac') return { at: () => 0, law: 'kac: 0 (Σv conserved exactly, any γ)' };
     if (p.gamma !== 0) return null;
     if (!p.normalize) return null;
-    if (p.noise === 'rotation-shared') {
+    if (p.noise === 'rotation-shared' && !batches) {
       // models.md §1.4: V̄ has quadratic variation (2/N)Σ_j a(V^j − V̄) dt, trace 2(d−1)(E − |V̄|²).
       return {
         at: (_n, e, energy) => energy * -Math.expm1(-2 * (p.d - 1) * e),
@@ -148,7 +153,7 @@ export function meanSpreadLaw(p: Pick<Params, 'model' | 'gamma' | 'noise' | 'nor
     }
     return {
       at: (n, e, energy) => energy * -Math.expm1((-4 * (p.d - 1) * e) / n),
-      law: 'E(1 − e^(−4(d−1)t/N)) (γ = 0, models.md §1.1)',
+      law: batches ? 'E(1 − e^(−4(d−1)t/N)) (γ = 0, models.md §1.1; random batches keep it, §1.5)' : 'E(1 − e^(−4(d−1)t/N)) (γ = 0, models.md §1.1)',
     };
   }
   if (p.model === 'first-order' && !(p.kernel === 'biot-savart' && p.circ !== 'plus')) {
