@@ -388,8 +388,9 @@ export class IsotropicLandauSolver {
    * leading order in σ). Averaging over the profile, not taking the Dirac shell's λ at its radius,
    * cuts the near-diagonal α_ε at the width σ as well as at ε: in 2D at γ = −3 the Dirac shell's
    * λ diverges like log(1/ε).
-   * Measured m4(0.05) (3D, γ = −3, ε = 0.05; σ → 0 on 2560 cells: 9.3590): 9.3612 on the app's
-   * 320 cells and σ = 0.08, 9.3582 on 640 and σ = 0.04; started at τ instead, 9.4053 and 9.3693.
+   * Measured m4(0.05) (3D, γ = −3, ε = 0.05; σ → 0 on 2560 cells: 9.3590): 9.3580 on the app's
+   * 320 cells and σ = 0.08, 9.3578 on 640 and σ = 0.04; started at τ instead, 9.4053 and 9.3693.
+   * 2D, ε = 1e-4: 4.3144 and 4.3094 (limitEquation.test.ts).
    */
   private shellStartTime(initial: RadialInitial, T: number): RadialInitial {
     const { lambda } = this.driftAndDiffusion();
