@@ -1,15 +1,16 @@
-// All-pairs k-nearest-neighbour distances within each replica, for the Kozachenko-Leonenko
-// entropy of models.md §4 (float32; the float64 twin is knnDistances in
+// All-pairs k-nearest-neighbour distances within each of R blocks of n particles, for the
+// Kozachenko-Leonenko entropy of models.md §4. The entropy diagnostics search the R replicas
+// pooled into one block of n = m·R particles (engine/diagnostics.ts) (float32; the float64 twin is knnDistances in
 // src/physics/estimators/knn.ts). Prepended at build time: the NeighbourParams struct (layout.ts).
 //
-// Dispatch: (ceil(N / WG), R). Workgroup (x, r) owns particles x*WG .. x*WG+WG-1 of replica r
-// and sweeps all N particles of that replica in tiles of WG staged through workgroup memory
+// Dispatch: (ceil(n / WG), R). Workgroup (x, r) owns particles x*WG .. x*WG+WG-1 of block r
+// and sweeps all n particles of that block in tiles of WG staged through workgroup memory
 // (as landau_step.wgsl). Each invocation keeps its K smallest squared distances in a sorted
 // register list; a particle is not its own neighbour (by index, so duplicates count, at 0).
 
 override WG: u32 = 128u; // workgroup size = tile length; set from KNN_WORKGROUP (knn.ts)
 override K: u32 = 3u;    // neighbour rank k, 1 <= K <= KMAX; set per pipeline (knn.ts)
-const KMAX: u32 = 8u;    // register list length (array sizes cannot be override-sized)
+const KMAX: u32 = 16u;    // register list length (array sizes cannot be override-sized)
 const FAR: f32 = 3.4e38; // "no neighbour yet": larger than any finite squared distance we keep
 
 @group(0) @binding(0) var<uniform> P: NeighbourParams;

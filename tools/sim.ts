@@ -2,10 +2,11 @@
  * Headless runner: `npm run sim -- '<share-link query>' --steps S --every K --out run.json
  *   [--particles] [--engine webgpu|cpu] [--entropy [--knn K] [--bandwidth H]]`
  * --entropy (alias --diagnostics) adds the accurate entropy diagnostics to every checkpoint
- * (entropy, relativeEntropy, fisher, their …StdErr when replicas > 1, and per-replica values;
- * engine/diagnostics.ts). Off by default, so existing runs and their JSON are unchanged: each
- * checkpoint then costs two O(N²) pair sweeps, ≈ 1.3–3 steps on WebGPU (SwiftShader, N·R = 2k–16k;
- * `mfl.entropyCost`), i.e. ≲ 30 % extra at --every 10; ≈ 2.5 steps on the float64 CPU engine.
+ * (entropy, relativeEntropy, fisher, their calibrated …Corrected twins, …StdErr when
+ * replicas > 1, and per-replica values; engine/diagnostics.ts): the k-NN search runs on the
+ * replicas pooled (up to 16384 particles), --knn K its rank (default 16). Off by default: each
+ * checkpoint then costs a KDE sweep of N² pairs per replica and a pooled k-NN search of (N·R)²
+ * pairs (`mfl.entropyCost` measures it).
  * WebGPU runs the app's engine and WGSL in headless Chromium; cpu runs the float64 reference in
  * Node. Exits non-zero with a message on invalid parameters or a non-finite state.
  * --limit adds `limit` to every checkpoint (isotropic runs: init gaussian, shell, bkw): the
@@ -16,6 +17,8 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CpuBackend } from '../src/engine/cpuBackend';
+import { MAX_KNN_RANK, pooledPerReplica } from '../src/engine/diagnostics';
+import { CORRECTED_KNN_RANK } from '../src/physics/estimators/entropy';
 import { runCheckpoints, type RunOptions, type RunResult } from '../src/engine/runner';
 import { parseQuery } from '../src/physics/params';
 import { DEFAULT_LIMIT_CELLS } from '../src/physics/limit/reference';
@@ -68,8 +71,9 @@ async function main(): Promise<void> {
   if (!withEntropy && (values.knn !== undefined || values.bandwidth !== undefined)) fail(`--knn and --bandwidth need --entropy\n${USAGE}`);
   const options: RunOptions = {};
   if (withEntropy) {
-    const k = positiveInt('knn', values.knn ?? '3', 1);
-    if (k > 8 || k > params.n - 1) fail(`--knn: got ${k}, expected 1 ≤ K ≤ min(8, n − 1)`);
+    const k = positiveInt('knn', values.knn ?? String(CORRECTED_KNN_RANK), 1);
+    const pooled = pooledPerReplica(params.n, params.replicas) * params.replicas;
+    if (k > MAX_KNN_RANK || k > pooled - 1) fail(`--knn: got ${k}, expected 1 ≤ K ≤ min(${MAX_KNN_RANK}, M − 1), M = ${pooled} the pooled k-NN sample (replicas × particles of each)`);
     let bandwidth: number | undefined;
     if (values.bandwidth !== undefined) {
       bandwidth = Number(values.bandwidth);

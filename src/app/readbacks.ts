@@ -12,7 +12,8 @@
  * - Live chaos meters from the per-replica moments (R ≥ 3), and the marginal L1 to an exact
  *   reference from a particle readback about once a second.
  */
-import { estimateEntropies, neighbourSampleSize } from '../engine/diagnostics';
+import { estimateEntropies, neighbourSampleSize, pooledPerReplica } from '../engine/diagnostics';
+import { klMaxwellianBias } from '../physics/estimators/klBias';
 import { CpuBackend } from '../engine/cpuBackend';
 import { cheapEntropy, defaultEntropyEvery, livePairEntropy } from '../engine/liveDiagnostics';
 import { limitMarginalReference, marginalL1 } from '../engine/sweep';
@@ -34,12 +35,14 @@ const HISTOGRAM_EVERY_MS = 90;
 /** Particle readbacks for the live marginal-L1 meter (ms). */
 const MARGINAL_L1_EVERY_MS = 1000;
 /**
- * Longest GPU time one live accurate entropy estimate may take (ms): the k-NN and KDE sweeps are
- * N²·R pair work each, submitted whole, so above this they would hold the queue (and Pause) for
- * longer than the pacing allows. Before any step is measured, ENTROPY_MAX_PAIRS a priori.
+ * Longest GPU time one live accurate entropy estimate may take (ms): the KDE sweep (N²·R pairs)
+ * and the pooled k-NN search ((m·R)² pairs) are submitted whole, so above this they would hold
+ * the queue (and Pause) for longer than the pacing allows. Before any step is measured,
+ * ENTROPY_MAX_PAIRS a priori: 2²⁷ pairs, ≈ 0.5 s at the 2.5·10⁸ pairs/s of SwiftShader (CPU) here,
+ * so that N = 2048, R = 4 (10⁸ pairs) gets its estimate at t = 0.
  */
 export const ENTROPY_MAX_MS = 500;
-export const ENTROPY_MAX_PAIRS = 1 << 24;
+export const ENTROPY_MAX_PAIRS = 1 << 27;
 
 export interface ReadbackHost {
   readonly store: AppStore;
@@ -49,21 +52,27 @@ export interface ReadbackHost {
   readonly heatmap: DensityHeatmap;
 }
 
-/** Pair distances one accurate entropy estimate evaluates per sweep: m²·R, m = the per-replica sample. */
+/**
+ * Pair distances one accurate entropy estimate evaluates: the KDE sweep within each replica,
+ * n²·R (n = neighbourSampleSize), and the k-NN searches of the pooled sample, (m·R)², and of each
+ * replica's share alone, m²·R (m = pooledPerReplica).
+ */
 function entropyPairs(run: Run): number {
-  const m = neighbourSampleSize(run.params.n);
-  return m * m * run.params.replicas;
+  const { n, replicas } = run.params;
+  const kde = neighbourSampleSize(n);
+  const m = pooledPerReplica(n, replicas);
+  return kde * kde * replicas + (m * replicas) ** 2 + m * m * replicas;
 }
 
 /**
- * Estimated GPU time (ms) of one accurate entropy estimate of `run` (k-NN + KDE: two sweeps of
- * m²·R pairs), at the step's measured cost per pair interaction; null before a measurement.
+ * Estimated GPU time (ms) of one accurate entropy estimate of `run` (KDE and pooled k-NN
+ * sweeps), at the step's measured cost per pair interaction; null before a measurement.
  */
 export function entropyCostMs(run: Run): number | null {
   const b = run.backend;
   if (!(b instanceof WebGpuBackend) || !run.pacer?.stepMs) return null;
   const msPerPair = run.pacer.stepMs / (b.pairsPerGroup * b.groupsPerStep);
-  return 2 * msPerPair * entropyPairs(run);
+  return msPerPair * entropyPairs(run);
 }
 
 export class Readbacks {
@@ -195,7 +204,7 @@ export class Readbacks {
       const cost = entropyCostMs(run);
       if (cost === null ? entropyPairs(run) > ENTROPY_MAX_PAIRS : cost > ENTROPY_MAX_MS) {
         if (cost !== null) {
-          run.entropyNote = `Accurate estimates are off at this size: one would hold the GPU for ≈ ${cost >= 2000 ? `${(cost / 1000).toPrecision(2)} s` : `${Math.round(cost)} ms`} on this adapter (k-NN and KDE sweep m² pairs per replica, m = min(N, 16384); the pacing allows ${ENTROPY_MAX_MS} ms). The cheap histogram estimates go on; for accurate ones use a smaller N·R, or the runner: npm run sim -- '<link>' --entropy.`;
+          run.entropyNote = `Accurate estimates are off at this size: one would hold the GPU for ≈ ${cost >= 2000 ? `${(cost / 1000).toPrecision(2)} s` : `${Math.round(cost)} ms`} on this adapter (the KDE sweeps m² pairs per replica, m = min(N, 16384), and the k-NN search the replicas pooled, up to 16384² pairs, and each replica alone; the pacing allows ${ENTROPY_MAX_MS} ms). The cheap histogram estimates go on; for accurate ones use a smaller N·R, or the runner: npm run sim -- '<link>' --entropy.`;
         }
         return false;
       }
@@ -227,7 +236,8 @@ export class Readbacks {
       });
       run.entropyEstimates++;
       const every = store.getState().entropyEvery ?? defaultEntropyEvery(p.n);
-      run.entropyNote = `Accurate estimates: k-NN rank k = ${e.k}${corrected ? ', bias-corrected at the Maxwellian' : ''}, KDE bandwidth h ≈ ${mean(e.perReplica.map((r) => r.bandwidth)).toPrecision(3)} (1.75× Silverman), every K = ${every} steps on the ${e.engine === 'webgpu' ? 'GPU' : 'CPU'}; ${run.entropyEstimates} so far.`;
+      const pool = e.pooled.perReplica === p.n ? `all ${e.pooled.size} particles` : `${e.pooled.size} particles (${e.pooled.perReplica} of each replica)`;
+      run.entropyNote = `Accurate estimates: k-NN rank k = ${e.k} on the ${p.replicas > 1 ? 'replicas pooled' : 'replica'}, ${pool}${corrected ? `, bias-corrected at the Maxwellian (b(${e.pooled.size}, ${p.d}, ${e.k}) = ${klMaxwellianBias(e.pooled.size, p.d, e.k).toFixed(4)} nats subtracted)` : ''}, KDE bandwidth h ≈ ${mean(e.perReplica.map((r) => r.bandwidth)).toPrecision(3)} (1.75× Silverman), every K = ${every} steps on the ${e.engine === 'webgpu' ? 'GPU' : 'CPU'}; ${run.entropyEstimates} so far.`;
     }, (err: unknown) => {
       run.entropyPending = false;
       if (!this.isCurrent(run)) return;

@@ -2,13 +2,13 @@
  * The headless run: steps a backend and records checkpoints every K steps (the JSON of
  * `npm run sim`). Shared by the browser page (WebGPU) and Node (CPU reference).
  */
-import { DEFAULT_KNN_RANK } from '../physics/estimators/entropy';
+import { CORRECTED_KNN_RANK } from '../physics/estimators/entropy';
 import { initialEnergy, initialTime } from '../physics/init';
 import { DEFAULT_LIMIT_CELLS, LimitStepper, limitApplicability } from '../physics/limit/reference';
 import { ensembleMoments, type ReplicaMoments } from '../physics/moments';
 import type { Params } from '../physics/params';
 import type { Backend } from './backend';
-import { estimateEntropies, type EntropyOptions } from './diagnostics';
+import { estimateEntropies, pooledPerReplica, type EntropyOptions } from './diagnostics';
 
 export interface Checkpoint {
   step: number;
@@ -93,7 +93,11 @@ export interface RunResult {
   /** With the `limit` option: the limit reference (or why it does not apply). */
   limit?: RunLimit;
   /** The entropy estimator settings, when the run recorded them. */
-  entropyOptions?: { k: number; bandwidth: number | 'fisherBandwidth' };
+  /**
+   * The entropy estimator's settings: neighbour rank k, KDE bandwidth, and the pooled k-NN sample
+   * (m = pooledPerReplica particles of each replica, M = m·R in all; engine/diagnostics.ts).
+   */
+  entropyOptions?: { k: number; bandwidth: number | 'fisherBandwidth'; pooledPerReplica: number; pooledSize: number };
   /** Set when the state became non-finite; the run stopped at that checkpoint. */
   error?: string;
   /** first-order Biot–Savart runs with --particles: the circulations m [replica][particle] (constant in time). */
@@ -178,7 +182,10 @@ export async function runCheckpoints(
       result.limit = { name: null, reason: a.reason };
     }
   }
-  if (entropyOptions) result.entropyOptions = { k: entropyOptions.k ?? DEFAULT_KNN_RANK, bandwidth: entropyOptions.bandwidth ?? 'fisherBandwidth' };
+  if (entropyOptions) {
+    const m = pooledPerReplica(p.n, p.replicas);
+    result.entropyOptions = { k: entropyOptions.k ?? CORRECTED_KNN_RANK, bandwidth: entropyOptions.bandwidth ?? 'fisherBandwidth', pooledPerReplica: m, pooledSize: m * p.replicas };
+  }
   let cp = await record();
   while (backend.stepCount < steps && cp.nonFinite === 0) {
     backend.step(Math.min(every, steps - backend.stepCount));

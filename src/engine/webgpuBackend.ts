@@ -18,7 +18,7 @@ import { sampleInitial } from '../physics/init';
 import { momentsFromSums, type ReplicaMoments } from '../physics/moments';
 import { adapterLimitErrors, type Params } from '../physics/params';
 import { batchCount } from '../physics/landau/randomBatch';
-import { neighbourSampleSize } from './diagnostics';
+import { neighbourSampleSize, pooledPerReplica } from './diagnostics';
 import { BATCH_WORKGROUP } from '../gpu/passes/batchStep';
 import { STEP_WORKGROUP } from '../gpu/passes/pairStepPass';
 import type { Backend } from './backend';
@@ -295,7 +295,8 @@ export class WebGpuBackend implements Backend {
   measureNeighbours(k: number, bandwidthsOf: BandwidthRule): Promise<NeighbourMeasurement> {
     if (this.destroyed) return Promise.reject(new Error('WebGpuBackend: measureNeighbours() after destroy()'));
     // Above NEIGHBOUR_SAMPLE_MAX per replica: the first particles, a random subsample (diagnostics.ts).
-    this.neighbours ??= new NeighbourStatistics(this.gpu.device, { n: neighbourSampleSize(this.params.n), replicas: this.params.replicas }, this.params.n);
+    // The k-NN search pools the first pooledPerReplica(N, R) of every replica (diagnostics.ts).
+    this.neighbours ??= new NeighbourStatistics(this.gpu.device, { n: neighbourSampleSize(this.params.n), replicas: this.params.replicas }, this.params.n, pooledPerReplica(this.params.n, this.params.replicas));
     return this.neighbours.measure(this.currentBuffer, k, bandwidthsOf);
   }
 

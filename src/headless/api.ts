@@ -64,9 +64,10 @@ export const headlessApi = {
 
   /**
    * The neighbour passes alone on given velocities (vec4 flat): k-NN distances (k per particle,
-   * ascending) and KDE score sums (2 vec4 per particle) with one bandwidth per replica.
+   * ascending) in the replicas pooled (all N·R particles) and within each replica, and KDE score
+   * sums (2 vec4 per particle) with one bandwidth per replica.
    */
-  async neighbourSums(query: string, particles: number[], k: number, bandwidths: number[]): Promise<{ distances: number[]; scoreSums: number[]; particles: number[] }> {
+  async neighbourSums(query: string, particles: number[], k: number, bandwidths: number[]): Promise<{ distances: number[]; replicaDistances: number[] | null; scoreSums: number[]; particles: number[] }> {
     // The passes alone on an uploaded buffer: no Landau pipelines to compile.
     const { device } = await gpu();
     const p = paramsOf(query);
@@ -75,7 +76,12 @@ export const headlessApi = {
     const stats = new NeighbourStatistics(device, { n: p.n, replicas: p.replicas });
     try {
       const m = await stats.measure(source, k, () => bandwidths);
-      return { distances: Array.from(m.distances), scoreSums: Array.from(m.scoreSums), particles: Array.from(m.particles) };
+      return {
+        distances: Array.from(m.distances),
+        replicaDistances: m.replicaDistances ? Array.from(m.replicaDistances) : null,
+        scoreSums: Array.from(m.scoreSums),
+        particles: Array.from(m.particles),
+      };
     } finally {
       stats.destroy();
       source.destroy();

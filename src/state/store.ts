@@ -19,6 +19,7 @@ import { validateParams, type Noise, type ParamError, type Params } from '../phy
 import { compareProblem, decodeLink, encodeLink, type CompareMode, type DecodedLink, type LinkState } from './urlCodec';
 import { CLASSROOM_PRESETS, FIRST_OPEN_PRESET, presetById } from './presets';
 import type { SweepOutput } from '../engine/sweepExperiment';
+import { CORRECTED_KNN_RANK, MAX_KNN_RANK } from '../physics/estimators/entropy';
 
 /** The preset whose link this state is, if any (a preset link shows its description). */
 function matchingPreset(s: LinkState): string | null {
@@ -162,7 +163,7 @@ export interface SweepStatus {
 export interface DiagnosticsSlice {
   /** Accurate entropy estimates every K steps; null: the default for N (defaultEntropyEvery). */
   entropyEvery: number | null;
-  /** Neighbour rank k of the Kozachenko–Leonenko estimator. */
+  /** Neighbour rank k of the Kozachenko–Leonenko estimator, 1…MAX_KNN_RANK (16); default 16. */
   knnRank: number;
   /** Log scale for H(f|M). */
   entropyLog: boolean;
@@ -264,13 +265,13 @@ function viewSlice(set: Set, initial: { highContrast: boolean; firstOpen: boolea
 function diagnosticsSlice(set: Set): DiagnosticsSlice {
   return {
     entropyEvery: null,
-    knnRank: 3,
+    knnRank: CORRECTED_KNN_RANK,
     entropyLog: false,
     chaos: null,
     sweep: null,
     sweepResult: null,
     setEntropyEvery: (k) => set({ entropyEvery: k === null ? null : Math.max(1, Math.round(k)) }),
-    setKnnRank: (k) => set({ knnRank: Math.max(1, Math.min(8, Math.round(k))) }),
+    setKnnRank: (k) => set({ knnRank: Math.max(1, Math.min(MAX_KNN_RANK, Math.round(k))) }),
     setEntropyLog: (on) => set({ entropyLog: on }),
   };
 }

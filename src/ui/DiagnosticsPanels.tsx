@@ -5,6 +5,7 @@
  * second), the N-sweep form with Run / Cancel and progress, the log–log plot and the JSON export.
  */
 import { useEffect, useId, useRef, useState } from 'react';
+import { MAX_KNN_RANK } from '../engine/diagnostics';
 import { defaultEntropyEvery } from '../engine/liveDiagnostics';
 import { createBackend } from '../engine/createBackend';
 import { SweepCancelled, runSweep, sweepReference, validateSweep, type SweepOutput, type SweepRequest } from '../engine/sweepExperiment';
@@ -57,7 +58,7 @@ export function EntropyControls() {
           <span className="muted">{every === null ? `(default for N = ${n}: ${auto})` : ''}</span>
           <label htmlFor={`${id}-rank`}>k-NN rank k</label>
           <select id={`${id}-rank`} value={k} onChange={(e) => store.getState().setKnnRank(Number(e.target.value))}>
-            {[1, 2, 3, 4, 5, 6, 7, 8].map((r) => <option key={r} value={r}>{r}</option>)}
+            {Array.from({ length: MAX_KNN_RANK }, (_, i) => i + 1).map((r) => <option key={r} value={r}>{r}</option>)}
           </select>
         </>
       ) : null}
@@ -69,7 +70,7 @@ export function EntropyControls() {
       <p className="help entropy-help">
         {torus
           ? <>Torus: <b>H(f|1) = ∫ f log f</b> against the uniform equilibrium, from the 1D histograms on [0, 1) (<b>cheap, histogram</b>, every frame: Σ_c H(f_c|1), a lower bound, exact when f is a product law as for init=cosine). Dashed: the exact limit for init=cosine.</>
-          : <>Dots: <b>accurate, k-NN</b> — Kozachenko–Leonenko H(f) and H(f|M) = H(f) − H(M), M the {model === 'landau' ? 'Maxwellian' : 'isotropic Gaussian'} with the same mass, mean and {model === 'landau' ? 'energy' : 'variance'}; KDE score-matching I(f) — every K steps, off the frame loop, one at a time{replicas > 1 ? `; the band is ±1 standard error across the ${replicas} replicas` : ''}. Thin line: <b>cheap, histogram</b> plug-in every frame: max(Σ_c H(f_c), H(f_iso)), a lower bound of H. Small-N k-NN estimates are biased up by ≈ 0.01–0.05 nats; the KDE smoothing biases I(f) down: the dotted curves show what Î_SM should read{model === 'landau' ? ' (bkwKdeFisherLimits for BKW; the Gaussian limit at equilibrium)' : ''}.</>}
+          : <>Dots: <b>accurate, k-NN</b> — Kozachenko–Leonenko H(f) and H(f|M) = H(f) − H(M), M the {model === 'landau' ? 'Maxwellian' : 'isotropic Gaussian'} with the same mass, mean and {model === 'landau' ? 'energy' : 'variance'}, {replicas > 1 ? 'on the replicas pooled into one sample (up to 16384 particles) ' : ''}minus the estimator's exact bias on a Maxwellian sample of that size; KDE score-matching I(f) — every K steps, off the frame loop, one at a time{replicas > 1 ? `; the band is ±1 standard error, from the spread of the ${replicas} replicas' own estimates` : ''}. Thin line: <b>cheap, histogram</b> plug-in every frame: max(Σ_c H(f_c), H(f_iso)), a lower bound of H. The KDE smoothing biases I(f) down: the dotted curves show what Î_SM should read{model === 'landau' ? ' (bkwKdeFisherLimits for BKW; the Gaussian limit at equilibrium)' : ''}.</>}
       </p>
     </div>
   );

@@ -132,7 +132,7 @@ export class EntropyCharts {
     const atE0 = cfg.model === 'landau' && cfg.noise !== 'kac' ? ', at E₀' : '';
     // The live k-NN estimates are bias-corrected by the exact Kozachenko–Leonenko bias on
     // Maxwellian samples of the same size (physics/estimators/klBias.ts; README bias table).
-    const bias = 'k-NN estimates bias-corrected at the Maxwellian (README bias table); the remaining error is ≲ 0.01 nats at N = 2048 and larger at small N (estimator, not physics)';
+    const bias = 'k-NN estimates on the replicas pooled, bias-corrected at the Maxwellian (README bias table); the remaining bias is ≲ 0.004 nats for N·R ≥ 4096 pooled particles and larger below (estimator, not physics)';
     // Short legends (the panel's help line says the rest): a projector's large font must leave the plot room.
     const cheapLabel = 'cheap, histogram (every frame)';
     if (!torus) {

@@ -2,11 +2,13 @@
 // (physics/estimators/histogramEntropy.ts), estimateEntropies on the CPU engine and the runner's
 // checkpoint fields (engine/diagnostics.ts, engine/runner.ts). The GPU side is tested against
 // the same float64 code in tests/gpu/estimators.test.ts.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/engine/cpuBackend';
-import { estimateEntropies, replicaPoints } from '../../src/engine/diagnostics';
+import { estimateEntropies, pooledPerReplica, replicaPoints } from '../../src/engine/diagnostics';
 import { runCheckpoints } from '../../src/engine/runner';
-import { kozachenkoLeonenkoEntropy, relativeEntropyToMaxwellian } from '../../src/physics/estimators/entropy';
+import { CORRECTED_KNN_RANK, MAX_KNN_RANK, kozachenkoLeonenkoEntropy, relativeEntropyToMaxwellian } from '../../src/physics/estimators/entropy';
+import { klMaxwellianBias } from '../../src/physics/estimators/klBias';
 import { fisherBandwidth, kdeFisherInformation } from '../../src/physics/estimators/fisher';
 import { histogramEntropy, isotropicEntropyFromSpeeds, marginalEntropySum } from '../../src/physics/estimators/histogramEntropy';
 import { sampleInitial } from '../../src/physics/init';
@@ -86,35 +88,81 @@ describe('histogramEntropy (cheap plug-in estimate)', () => {
 describe('estimateEntropies on the CPU engine and the runner fields', () => {
   const params: Params = { ...defaultParams(), d: 3, n: 200, replicas: 3, init: 'bkw', gamma: 0, seed: 9 };
 
-  it('equals the float64 estimators replica by replica; means and standard errors across replicas', async () => {
+  it('equals the float64 estimators: the pooled KL estimate, each replica\'s own estimates, standard errors from the replicas', async () => {
     const backend = new CpuBackend(params);
     const e = await estimateEntropies(backend, { k: 4 });
     expect(e.engine).toBe('cpu');
     expect(e.k).toBe(4);
     expect(e.step).toBe(0);
+    // All 3 × 200 particles are pooled into one k-NN sample (M = 600 ≤ POOLED_SAMPLE_MAX).
+    const { n, d, replicas } = params;
+    const M = n * replicas;
+    expect(e.pooled).toEqual({ perReplica: n, size: M });
+    const pooled = new Float64Array(M * d);
+    for (let r = 0; r < replicas; r++) pooled.set(replicaPoints(backend.state, r, n, d), r * n * d);
     const values = e.perReplica.map((m, r) => {
-      const points = replicaPoints(backend.state, r, params.n, params.d);
-      expect(m.entropy).toBe(kozachenkoLeonenkoEntropy(points, params.n, params.d, 4));
-      expect(m.relativeEntropy).toBe(relativeEntropyToMaxwellian(points, params.n, params.d, 4).relative);
+      const points = replicaPoints(backend.state, r, n, d);
+      expect(m.entropy).toBe(kozachenkoLeonenkoEntropy(points, n, d, 4));
+      expect(m.relativeEntropy).toBe(relativeEntropyToMaxwellian(points, n, d, 4).relative);
+      expect(m.entropyCorrected).toBe(m.entropy - klMaxwellianBias(n, d, 4));
       expect(m.bandwidth).toBe(fisherBandwidth(points, params.n, params.d));
       expect(m.fisher).toBe(kdeFisherInformation(points, params.n, params.d).fisher);
       return m.entropy;
     });
     const mean = values.reduce((a, b) => a + b, 0) / 3;
     const se = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / 2 / 3);
-    expect(e.entropy).toBeCloseTo(mean, 14);
+    // The ensemble value is the pooled estimate; its SE is the replicas' spread / √R.
+    const H = kozachenkoLeonenkoEntropy(pooled, M, d, 4);
+    expect(e.entropy).toBe(H);
+    expect(Math.abs(e.entropy - mean)).toBeGreaterThan(1e-3); // not the replica mean
     expect(e.entropyStdErr).toBeCloseTo(se, 14);
+    const meanHM = e.perReplica.reduce((acc, m) => acc + m.maxwellianEntropy, 0) / replicas;
+    expect(e.relativeEntropy).toBeCloseTo(H - meanHM, 14);
+    expect(e.entropyCorrected).toBeCloseTo(H - klMaxwellianBias(M, d, 4), 14);
+    expect(e.relativeEntropyCorrected).toBeCloseTo(H - klMaxwellianBias(M, d, 4) - meanHM, 14);
+    expect(e.entropyCorrectedStdErr).toBeCloseTo(se, 14);
+    // N = 200, R = 100: m = ⌊16384 / 100⌋ = 163 of each replica are pooled.
+    expect(pooledPerReplica(200, 100)).toBe(163);
+    expect(pooledPerReplica(65536, 16)).toBe(1024);
+    expect(pooledPerReplica(2048, 4)).toBe(2048);
     // A fixed bandwidth is used as given; bad options are refused.
     expect((await estimateEntropies(backend, { bandwidth: 0.5 })).perReplica[0].bandwidth).toBe(0.5);
-    await expect(estimateEntropies(backend, { k: 9 })).rejects.toThrow(/k in \[1, min\(8/);
+    await expect(estimateEntropies(backend, { k: 17 })).rejects.toThrow(/k in \[1, min\(16, M − 1\)\].*k = 17 \(M = 600\)/);
     await expect(estimateEntropies(backend, { bandwidth: -1 })).rejects.toThrow(/bandwidth/);
+  });
+
+  it('the largest k is the GPU search\'s register list length (KMAX in shaders/knn.wgsl)', () => {
+    const kmax = /const KMAX: u32 = (\d+)u;/.exec(readFileSync(new URL('../../shaders/knn.wgsl', import.meta.url), 'utf8'));
+    expect(Number(kmax?.[1])).toBe(MAX_KNN_RANK);
+    expect(CORRECTED_KNN_RANK).toBeLessThanOrEqual(MAX_KNN_RANK);
   });
 
   it('one replica: no standard errors', async () => {
     const e = await estimateEntropies(new CpuBackend({ ...params, replicas: 1 }));
-    expect(e.k).toBe(3);
+    expect(e.k).toBe(CORRECTED_KNN_RANK);
+    expect(e.pooled).toEqual({ perReplica: params.n, size: params.n });
     expect(e.entropyStdErr).toBeUndefined();
     expect(e.fisherStdErr).toBeUndefined();
+  });
+
+  it('N·R above 16384: the first m = ⌊16384 / R⌋ particles of every replica are pooled; each replica\'s H and H(M) are of those m', async () => {
+    const p: Params = { ...params, n: 200, replicas: 100 };
+    const backend = new CpuBackend(p);
+    const e = await estimateEntropies(backend, { k: 5 });
+    const m = 163;
+    expect(e.pooled).toEqual({ perReplica: m, size: m * 100 });
+    const pooled = new Float64Array(m * 100 * 3);
+    for (let r = 0; r < 100; r++) pooled.set(replicaPoints(backend.state, r, 200, 3).subarray(0, m * 3), r * m * 3);
+    expect(e.entropy).toBe(kozachenkoLeonenkoEntropy(pooled, m * 100, 3, 5));
+    for (const r of [0, 57]) {
+      const points = replicaPoints(backend.state, r, 200, 3);
+      const own = relativeEntropyToMaxwellian(points.subarray(0, m * 3), m, 3, 5);
+      expect(e.perReplica[r].entropy).toBe(own.entropy);
+      expect(e.perReplica[r].maxwellianEntropy).toBe(own.maxwellianEntropy);
+      expect(e.perReplica[r].relativeEntropy).toBe(own.relative);
+      // T and the Fisher bandwidth stay those of all 200.
+      expect(e.perReplica[r].bandwidth).toBe(fisherBandwidth(points, 200, 3));
+    }
   });
 
   it('runCheckpoints records entropy, relativeEntropy, fisher (+ StdErr, per replica) only when asked', async () => {
@@ -122,7 +170,7 @@ describe('estimateEntropies on the CPU engine and the runner fields', () => {
     expect(plain.entropyOptions).toBeUndefined();
     expect(plain.checkpoints.every((c) => c.entropy === undefined && c.perReplica[0].entropy === undefined)).toBe(true);
     const withEntropy = await runCheckpoints(new CpuBackend(params), 2, 1, false, undefined, { entropy: { k: 2 } });
-    expect(withEntropy.entropyOptions).toEqual({ k: 2, bandwidth: 'fisherBandwidth' });
+    expect(withEntropy.entropyOptions).toEqual({ k: 2, bandwidth: 'fisherBandwidth', pooledPerReplica: 200, pooledSize: 600 });
     expect(withEntropy.checkpoints).toHaveLength(3);
     // Same moments as without the option (the diagnostics do not perturb the run).
     expect(withEntropy.checkpoints.map((c) => c.energy)).toEqual(plain.checkpoints.map((c) => c.energy));
@@ -132,7 +180,7 @@ describe('estimateEntropies on the CPU engine and the runner fields', () => {
       }
       expect(c.perReplica.every((m) => Number.isFinite(m.entropy) && Number.isFinite(m.fisher) && m.fisherBandwidth! > 0)).toBe(true);
       const mean = c.perReplica.reduce((s, m) => s + m.relativeEntropy!, 0) / c.perReplica.length;
-      expect(c.relativeEntropy).toBeCloseTo(mean, 14);
+      expect(Math.abs(c.relativeEntropy! - mean)).toBeLessThan(0.2); // pooled vs the replicas' own, k = 2
     }
     // BKW at t0 is far from equilibrium: H(f|M) ≈ 0.064 (3D) plus the estimator's bias.
     expect(withEntropy.checkpoints[0].relativeEntropy!).toBeGreaterThan(0.03);

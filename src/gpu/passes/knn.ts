@@ -1,18 +1,20 @@
 /**
- * Owns shaders/knn.wgsl: the all-pairs k-nearest-neighbour search within each replica, for the
- * Kozachenko–Leonenko entropy (models.md §4). Reads a particle buffer (vec4 layout) and writes
- * the k smallest distances of every particle, ascending, into `distances`
- * ([replica][particle][k], float32, velocity units). O(N² R) pair work, tiled like the step.
+ * Owns shaders/knn.wgsl: the all-pairs k-nearest-neighbour search within each of R blocks of n
+ * particles, for the Kozachenko–Leonenko entropy (models.md §4). Reads a particle buffer (vec4
+ * layout) and writes the k smallest distances of every particle, ascending, into `distances`
+ * ([block][particle][k], float32, velocity units). O(n² R) pair work, tiled like the step. The
+ * entropy diagnostics pass the replicas pooled as one block (n = m·R, R = 1: NeighbourStatistics).
  */
+import { MAX_KNN_RANK } from '../../physics/estimators/entropy';
 import { NeighbourParamsLayout, packStruct, PARTICLE_BYTES } from '../layout';
 import { compileModule, shaderSources } from '../shaderSource';
 
 /** Workgroup size = tile length of the pair sweep (override WG in knn.wgsl and kde_score.wgsl). */
 export const KNN_WORKGROUP = 128;
 /** Largest neighbour rank k: the register list length KMAX in knn.wgsl. */
-export const KNN_MAX_RANK = 8;
+export const KNN_MAX_RANK = MAX_KNN_RANK;
 
-/** Particles per replica and replica count of the buffer a neighbour pass reads. */
+/** Particles per block (replica, or the pooled sample) and block count of the buffer a neighbour pass reads. */
 export interface NeighbourPassConfig {
   n: number;
   replicas: number;
@@ -55,7 +57,7 @@ export class KnnPass {
     private readonly cfg: NeighbourPassConfig & { k: number },
   ) {}
 
-  /** A pass reading `particles` (not owned) for neighbour rank k ∈ [1, min(8, N − 1)]. */
+  /** A pass reading `particles` (not owned) for neighbour rank k ∈ [1, min(KNN_MAX_RANK = 16, n − 1)]. */
   static async create(device: GPUDevice, cfg: NeighbourPassConfig & { k: number }, particles: GPUBuffer): Promise<KnnPass> {
     checkNeighbourConfig('KnnPass', cfg, particles);
     const { k } = cfg;

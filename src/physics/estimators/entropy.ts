@@ -23,6 +23,8 @@ import { kthNeighbourDistances } from './knn';
  * sd 0.025; k = 5 +0.016 / +0.034, sd 0.023. k = 3 cuts the spread of k = 1 by 40 % for a
  * small extra bias (the k-NN ball averages f over a larger radius; on bounded supports the
  * edge bias has the other sign: −0.085 for the uniform 3D ball at k = 3).
+ * Used by the raw one-sample functions below; the app's diagnostics use CORRECTED_KNN_RANK on
+ * the pooled sample (engine/diagnostics.ts).
  */
 export const DEFAULT_KNN_RANK = 3;
 
@@ -41,27 +43,31 @@ export function kozachenkoLeonenkoEntropy(
 }
 
 /**
- * The Kozachenko–Leonenko formula from given k-th-neighbour distances ε_{i,k} (length ≥ n,
- * velocity units): H = −[ψ(N) − ψ(k) + log V_d + (d/N) Σ_i log ε_{i,k}]. Shared by the float64
- * search above and the GPU search (shaders/knn.wgsl, reduced in engine/diagnostics.ts), so the
- * two differ only by the distances themselves.
+ * The Kozachenko–Leonenko formula from given k-th-neighbour distances ε_{i,k} (velocity units):
+ * H = −[ψ(M) − ψ(k) + log V_d + (d/n) Σ_{i<n} log ε_{i,k}], where the distances were searched in a
+ * sample of M points (default M = n: the whole sample) and the average runs over n of them. With
+ * n < M it is one part of the M-point estimate: the estimate is the mean of its parts over any
+ * partition of the sample into equal parts (the pooled replicas of engine/diagnostics.ts).
+ * Shared by the float64 search above and the GPU search (shaders/knn.wgsl), so the two differ
+ * only by the distances themselves.
  */
-export function kozachenkoLeonenkoFromDistances(epsilon: ArrayLike<number>, n: number, d: number, k: number): number {
+export function kozachenkoLeonenkoFromDistances(epsilon: ArrayLike<number>, n: number, d: number, k: number, sampleSize: number = n): number {
   let sumLog = 0;
   for (let i = 0; i < n; i++) sumLog += Math.log(epsilon[i]);
-  const differentialEntropy = digamma(n) - digamma(k) + Math.log(unitBallVolume(d)) + (d / n) * sumLog;
+  const differentialEntropy = digamma(sampleSize) - digamma(k) + Math.log(unitBallVolume(d)) + (d / n) * sumLog;
   return -differentialEntropy;
 }
 
 /**
  * The Maxwellian-calibrated Kozachenko–Leonenko estimate (issue 12): the formula above minus its
- * exact bias on n i.i.d. Maxwellian samples, b(n, d, k) (estimators/klBias.ts; 3D, n = 2048:
- * +0.029 at k = 3, +0.044 at k = 8). Unbiased on Maxwellians at every n; on smooth near-Maxwellian
- * laws the leftover bias is the shape dependence of the N^(−2/d) term: measured on BKW 3D,
- * N = 2048, R = 4, k = 8: −0.006…+0.001 nats, sd of the R-mean 0.004–0.008 (README). Needs d = 2 or 3.
+ * exact bias on M i.i.d. Maxwellian samples, b(M, d, k) (estimators/klBias.ts; 3D: +0.044 at
+ * M = 2048, k = 8; +0.027 at M = 8192, k = 16). Unbiased on Maxwellians at every M; on smooth
+ * near-Maxwellian laws the leftover bias is the shape dependence of the M^(−2/d) term (measured on
+ * BKW: README "Entropy estimator bias"). `sampleSize` as in kozachenkoLeonenkoFromDistances.
+ * Needs d = 2 or 3.
  */
-export function biasCorrectedEntropyFromDistances(epsilon: ArrayLike<number>, n: number, d: number, k: number): number {
-  return kozachenkoLeonenkoFromDistances(epsilon, n, d, k) - klMaxwellianBias(n, d, k);
+export function biasCorrectedEntropyFromDistances(epsilon: ArrayLike<number>, n: number, d: number, k: number, sampleSize: number = n): number {
+  return kozachenkoLeonenkoFromDistances(epsilon, n, d, k, sampleSize) - klMaxwellianBias(sampleSize, d, k);
 }
 
 /** H(f) by the Maxwellian-calibrated estimator from samples (brute-force k-NN). */
@@ -70,11 +76,19 @@ export function biasCorrectedEntropy(points: Float64Array, n: number, d: number,
 }
 
 /**
- * Neighbour rank of the calibrated estimator: the largest the GPU search keeps (8). Once the bias
- * is subtracted, a larger k only lowers the variance (3D BKW, N = 2048, R = 4: sd 0.004–0.008 at
- * k = 8 against 0.005–0.011 at k = 3).
+ * Neighbour rank of the calibrated estimator on the pooled sample (issue 12), the largest the GPU
+ * search keeps (KNN_MAX_RANK). Measured on exact BKW 3D samples pooled 4 × 2048 (30 groups per
+ * time; README "Entropy estimator bias"): k = 12, 16, 24 give RMS errors 0.0056/0.0064/0.0048/0.0042,
+ * 0.0052/0.0059/0.0050/0.0041 and 0.0058/0.0059/0.0049/0.0036 nats at t₀, 6/24, 7/24, 10/24: a
+ * larger k lowers the variance and raises the leftover (shape) bias, −0.001…−0.003 at k = 16.
  */
-export const CORRECTED_KNN_RANK = 8;
+export const CORRECTED_KNN_RANK = 16;
+
+/**
+ * Largest neighbour rank k of the entropy diagnostics: the length of the GPU search's register
+ * list (KMAX in shaders/knn.wgsl, checked against it in tests/unit/entropyDiagnostics.test.ts).
+ */
+export const MAX_KNN_RANK = 16;
 
 /** Mean velocity and temperature T = (1/(dN)) Σ|v − v̄|² of a sample (velocity, velocity²). */
 export interface SampleMoments {
