@@ -34,7 +34,7 @@ export function exportHeader(store: AppStore, run: Run): string[] {
     unitsLine(run),
     ...exportColumnLines(run.params.model, run.params.d, run.companionNoise),
     `rows: ${s.exportEveryT ? `one per Δt = ${s.exportEveryT} of simulation time (the first recorded row at or after each multiple; rows are recorded at the moments readbacks)` : 'every recorded row (moments readbacks, a few per second of wall time)'}`,
-    `entropy (nats, H = ∫ f log f): entropy, relativeEntropy = H(f|M), fisher = I(f) and their …StdErr across replicas are the ACCURATE estimates (k-NN rank k = ${s.knnRank} on the replicas pooled, bias-corrected at the Maxwellian, KDE score matching with bandwidth fisherBandwidth), every K = ${s.entropyEvery ?? defaultEntropyEvery(s.params.n)} steps, empty elsewhere; entropyCheap, relativeEntropyCheap are the CHEAP histogram plug-in estimates (max of Σ_c H(f_c) and H(f_iso), Miller–Madow; torus: Σ_c H(f_c|1))`,
+    `entropy (nats, H = ∫ f log f): entropy, relativeEntropy = H(f|M), fisher = I(f) and their …StdErr across replicas are the ACCURATE estimates (k-NN rank k = ${s.knnRank} on the replicas pooled, bias-corrected at the Maxwellian, KDE score matching with bandwidth fisherBandwidth), every K = ${s.entropyEvery ?? defaultEntropyEvery(s.params.n, s.params.replicas)} steps, empty elsewhere; entropyCheap, relativeEntropyCheap are the CHEAP histogram plug-in estimates (max of Σ_c H(f_c) and H(f_iso), Miller–Madow; torus: Σ_c H(f_c|1))`,
   ];
 }
 
@@ -56,7 +56,7 @@ export function curvesJson(store: AppStore, run: Run): string {
     companion: run.companionNoise,
     engine: s.engine,
     entropy: {
-      accurate: { estimator: 'Kozachenko–Leonenko k-NN H(f) on the replicas pooled (up to 16384 particles), minus its exact bias on Maxwellian samples of that size; H(f|M) = H(f) − H(M); KDE score-matching I(f)', k: s.knnRank, everySteps: s.entropyEvery ?? defaultEntropyEvery(run.params.n), estimates: run.entropyEstimates },
+      accurate: { estimator: 'Kozachenko–Leonenko k-NN H(f) on the replicas pooled (up to 16384 particles), minus its exact bias on Maxwellian samples of that size; H(f|M) = H(f) − H(M); KDE score-matching I(f)', k: s.knnRank, everySteps: s.entropyEvery ?? defaultEntropyEvery(run.params.n, run.params.replicas), estimates: run.entropyEstimates },
       cheap: { estimator: run.params.model === 'torus' ? 'Σ_c H(f_c|1), 1D histogram plug-in with Miller–Madow' : 'max(Σ_c H(f_c), H(f_iso)), histogram plug-in with Miller–Madow: a lower bound of H(f)' },
     },
     columns: (() => {

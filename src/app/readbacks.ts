@@ -12,7 +12,7 @@
  * - Live chaos meters from the per-replica moments (R ≥ 3), and the marginal L1 to an exact
  *   reference from a particle readback about once a second.
  */
-import { estimateEntropies, neighbourSampleSize, pooledPerReplica } from '../engine/diagnostics';
+import { entropyPairCount, estimateEntropies } from '../engine/diagnostics';
 import { klMaxwellianBias } from '../physics/estimators/klBias';
 import { CpuBackend } from '../engine/cpuBackend';
 import { cheapEntropy, defaultEntropyEvery, livePairEntropy } from '../engine/liveDiagnostics';
@@ -52,16 +52,9 @@ export interface ReadbackHost {
   readonly heatmap: DensityHeatmap;
 }
 
-/**
- * Pair distances one accurate entropy estimate evaluates: the KDE sweep within each replica,
- * n²·R (n = neighbourSampleSize), and the k-NN searches of the pooled sample, (m·R)², and of each
- * replica's share alone, m²·R (m = pooledPerReplica).
- */
+/** Pair distances one accurate entropy estimate of `run` evaluates (engine/diagnostics.ts). */
 function entropyPairs(run: Run): number {
-  const { n, replicas } = run.params;
-  const kde = neighbourSampleSize(n);
-  const m = pooledPerReplica(n, replicas);
-  return kde * kde * replicas + (m * replicas) ** 2 + m * m * replicas;
+  return entropyPairCount(run.params.n, run.params.replicas);
 }
 
 /**
@@ -198,7 +191,7 @@ export class Readbacks {
     if (!s.playing && s.pendingSteps === 0) return false;
     const k = Math.min(s.knnRank, p.n - 1);
     if (k < 1) return false;
-    const every = s.entropyEvery ?? defaultEntropyEvery(p.n);
+    const every = s.entropyEvery ?? defaultEntropyEvery(p.n, p.replicas);
     if (!(run.lastEntropyStep < 0 || step - run.lastEntropyStep >= every)) return false;
     if (run.backend instanceof WebGpuBackend) {
       const cost = entropyCostMs(run);
@@ -215,6 +208,7 @@ export class Readbacks {
   private startEntropy(run: Run, step: number): void {
     const p = run.params;
     const store = this.host.store;
+    // k ≤ N − 1 (not the pooled M − 1): small replicas stay searchable alone, which gives the SE.
     const k = Math.min(store.getState().knnRank, p.n - 1);
     run.entropyPending = true;
     run.lastEntropyStep = step;
@@ -235,9 +229,12 @@ export class Readbacks {
         fisherBandwidth: mean(e.perReplica.map((r) => r.bandwidth)),
       });
       run.entropyEstimates++;
-      const every = store.getState().entropyEvery ?? defaultEntropyEvery(p.n);
+      const every = store.getState().entropyEvery ?? defaultEntropyEvery(p.n, p.replicas);
       const pool = e.pooled.perReplica === p.n ? `all ${e.pooled.size} particles` : `${e.pooled.size} particles (${e.pooled.perReplica} of each replica)`;
-      run.entropyNote = `Accurate estimates: k-NN rank k = ${e.k} on the ${p.replicas > 1 ? 'replicas pooled' : 'replica'}, ${pool}${corrected ? `, bias-corrected at the Maxwellian (b(${e.pooled.size}, ${p.d}, ${e.k}) = ${klMaxwellianBias(e.pooled.size, p.d, e.k).toFixed(4)} nats subtracted)` : ''}, KDE bandwidth h ≈ ${mean(e.perReplica.map((r) => r.bandwidth)).toPrecision(3)} (1.75× Silverman), every K = ${every} steps on the ${e.engine === 'webgpu' ? 'GPU' : 'CPU'}; ${run.entropyEstimates} so far.`;
+      const noBand = p.replicas > 1 && e.entropyStdErr === undefined
+        ? ` No error band for H: each replica has only ${e.pooled.perReplica} particles in the pooled sample, fewer than k + 1, so none can be searched alone.`
+        : '';
+      run.entropyNote = `Accurate estimates: k-NN rank k = ${e.k} on the ${p.replicas > 1 ? 'replicas pooled' : 'replica'}, ${pool}${corrected ? `, bias-corrected at the Maxwellian (b(${e.pooled.size}, ${p.d}, ${e.k}) = ${klMaxwellianBias(e.pooled.size, p.d, e.k).toFixed(4)} nats subtracted)` : ''}, KDE bandwidth h ≈ ${mean(e.perReplica.map((r) => r.bandwidth)).toPrecision(3)} (1.75× Silverman), every K = ${every} steps on the ${e.engine === 'webgpu' ? 'GPU' : 'CPU'}; ${run.entropyEstimates} so far.${noBand}`;
     }, (err: unknown) => {
       run.entropyPending = false;
       if (!this.isCurrent(run)) return;

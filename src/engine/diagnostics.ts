@@ -91,12 +91,17 @@ export interface EntropyEstimates {
   /** Step at which the particles were measured. */
   step: number;
   k: number;
-  /** The pooled k-NN sample: m particles of each replica, M = m·R in all (pooledPerReplica). */
-  pooled: { perReplica: number; size: number };
+  /**
+   * The pooled k-NN sample: m particles of each replica, M = m·R in all (pooledPerReplica), and
+   * its temperature T = (1/(dM)) Σ|v − v̄|² about the pooled mean (velocity²).
+   */
+  pooled: { perReplica: number; size: number; temperature: number };
   perReplica: ReplicaEntropy[];
   /**
-   * H(f): Kozachenko–Leonenko on the pooled sample of M particles (raw). H(f|M) = H(f) − the
-   * replicas' mean H(M_r). I(f) and T: means over replicas.
+   * H(f): Kozachenko–Leonenko on the pooled sample of M particles (raw). H(f|M) = H(f) − H(M),
+   * M the Maxwellian with the pooled sample's mean and temperature (models.md §4: the moments of
+   * f; a replica's own T from m particles has E log T̂ ≈ log T − (1 + 1/d)/m, which would bias
+   * H(f|M) by ≈ −(d + 1)/(2m), the pooled T by R times less). I(f) and T: means over replicas.
    */
   entropy: number;
   relativeEntropy: number;
@@ -220,13 +225,13 @@ export function summariseEntropies(
   const M = pooled.size;
   const entropy = kozachenkoLeonenkoFromDistances(pooled.kthDistances, M, d, k);
   const bias = d === 2 || d === 3 ? klMaxwellianBias(M, d, k) : Number.NaN;
-  const maxwellian = meanAndStdErr(perReplica.map((e) => e.maxwellianEntropy)).mean;
+  const maxwellian = maxwellianEntropy(d, pooled.temperature);
   const fisher = meanAndStdErr(perReplica.map((e) => e.fisher));
   const out: EntropyEstimates = {
     engine,
     step,
     k,
-    pooled: { perReplica: pooled.perReplica, size: M },
+    pooled: { perReplica: pooled.perReplica, size: M, temperature: pooled.temperature },
     perReplica,
     entropy,
     relativeEntropy: entropy - maxwellian,
@@ -254,23 +259,32 @@ export function summariseEntropies(
 
 /**
  * Most particles per replica the k-NN and KDE estimates use (issue 11: N up to 2²² with
- * interactions=batch, where an O(N²) neighbour search per replica is out of reach). Larger
- * replicas are measured on their first NEIGHBOUR_SAMPLE_MAX particles, which are a uniformly
- * random subsample because the particles are exchangeable (i.i.d. initial data, dynamics symmetric
- * under relabelling). Bias at this size (standard Gaussian, k = 3, kozachenkoLeonenkoEntropy,
- * 3 samples each): H − H_exact = +0.016 ± 0.004 nats (d = 3) and −0.009 ± 0.007 (d = 2, no bias
- * resolved), against +0.034 and +0.011 at N = 2048 (README); one replica's estimate scatters by
- * ≈ 0.01 nats at this size.
+ * interactions=batch, where an O(N²) sweep per replica is out of reach). Larger replicas are
+ * measured on their first NEIGHBOUR_SAMPLE_MAX particles (the KDE Fisher estimate; the k-NN
+ * entropy takes the first pooledPerReplica of them), which are a uniformly random subsample
+ * because the particles are exchangeable (i.i.d. initial data, dynamics symmetric under
+ * relabelling).
  */
 export const NEIGHBOUR_SAMPLE_MAX = 16384;
 
-/** Particles per replica the entropy estimates use: min(N, NEIGHBOUR_SAMPLE_MAX). */
+/** Particles per replica the KDE estimate uses (and the k-NN at most): min(N, NEIGHBOUR_SAMPLE_MAX). */
 export function neighbourSampleSize(n: number): number {
   return Math.min(n, NEIGHBOUR_SAMPLE_MAX);
 }
 
 /** Most particles in the pooled k-NN sample, all replicas together (issue 12). */
 export const POOLED_SAMPLE_MAX = 16384;
+
+/**
+ * Pair distances one accurate entropy estimate evaluates: the KDE sweep within each replica,
+ * n²·R (n = neighbourSampleSize(N)), and the k-NN searches of the pooled sample, (m·R)², and of
+ * each replica's share alone, m²·R (m = pooledPerReplica(N, R)).
+ */
+export function entropyPairCount(n: number, replicas: number): number {
+  const kde = neighbourSampleSize(n);
+  const m = pooledPerReplica(n, replicas);
+  return kde * kde * replicas + (m * replicas) ** 2 + m * m * replicas;
+}
 
 /**
  * m: the particles of each replica in the pooled k-NN sample, min(neighbourSampleSize(N),
@@ -284,9 +298,9 @@ export function pooledPerReplica(n: number, replicas: number): number {
 /**
  * H(f), H(f|M) and I(f) of every replica at the backend's current step (the accurate estimates;
  * see the file comment for their biases). WebGPU: the particles are snapshot when this is called,
- * so it may overlap further `step` calls. Cost: two O(N² R) pair sweeps plus a readback of the
- * particles; measured on SwiftShader ≈ 1.3–3 Landau steps per call (N·R = 2k–16k, headless
- * `mfl.entropyCost`), the first call also compiles two pipelines (≈ 1 s there).
+ * so it may overlap further `step` calls. Cost: entropyPairCount(N, R) pair distances (the KDE
+ * sweep, the pooled and the per-replica k-NN searches) plus a readback of the particles (headless
+ * `mfl.entropyCost` measures it); the first call also compiles the pipelines.
  */
 export async function estimateEntropies(backend: Backend, opts: EntropyOptions = {}): Promise<EntropyEstimates> {
   const { d, replicas, model } = backend.params;
@@ -304,6 +318,7 @@ export async function estimateEntropies(backend: Backend, opts: EntropyOptions =
   const step = backend.stepCount;
   const perReplica: ReplicaEntropy[] = [];
   let pooledKth: Float64Array;
+  const pooledPoints = new Float64Array(M * d);
   if (measuresNeighbours(backend)) {
     let points: Float64Array[] = [];
     const bandwidthsOf: BandwidthRule = (v) => {
@@ -318,6 +333,7 @@ export async function estimateEntropies(backend: Backend, opts: EntropyOptions =
       return kth;
     };
     pooledKth = kthOf(meas.distances, 0, M);
+    points.forEach((x, r) => pooledPoints.set(x.subarray(0, m * d), r * m * d));
     for (let r = 0; r < replicas; r++) {
       const rows = unpackScoreSums(meas.scoreSums, r * n, n, d);
       const own = meas.replicaDistances ? kthOf(meas.replicaDistances, r * m, m) : null;
@@ -326,7 +342,6 @@ export async function estimateEntropies(backend: Backend, opts: EntropyOptions =
   } else {
     const v = await backend.readParticles();
     const all = Array.from({ length: replicas }, (_, r) => replicaPoints(v, r, backend.params.n, d).subarray(0, n * d));
-    const pooledPoints = new Float64Array(M * d);
     all.forEach((x, r) => pooledPoints.set(x.subarray(0, m * d), r * m * d));
     pooledKth = kthNeighbourDistances(pooledPoints, M, d, k);
     all.forEach((points, r) => {
@@ -335,5 +350,6 @@ export async function estimateEntropies(backend: Backend, opts: EntropyOptions =
       perReplica.push(replicaEntropy(points, n, d, k, m, own, kdeScoreSums(points, n, d, h), h));
     });
   }
-  return summariseEntropies(backend.kind, step, k, d, { perReplica: m, size: M, kthDistances: pooledKth }, perReplica);
+  const pooled = { perReplica: m, size: M, temperature: sampleMoments(pooledPoints, M, d).temperature, kthDistances: pooledKth };
+  return summariseEntropies(backend.kind, step, k, d, pooled, perReplica);
 }

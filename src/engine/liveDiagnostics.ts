@@ -7,6 +7,7 @@ import { HIST_BINS, type HistogramRange, type Histograms } from '../gpu/passes/h
 import { histogramEntropy, isotropicEntropyFromSpeeds, marginalEntropySum } from '../physics/estimators/histogramEntropy';
 import { pairEntropy, pairEntropyEstimator } from '../physics/estimators/pairEntropy';
 import type { Params } from '../physics/params';
+import { entropyPairCount } from './diagnostics';
 
 /** Cheap estimates are left out when more than this fraction of the particles fall outside the bins. */
 export const CHEAP_OVERFLOW_LIMIT = 0.005;
@@ -45,13 +46,17 @@ export function histogramRangeOf(v: ArrayLike<number>, count: number, d: number)
 }
 
 /**
- * Default K (accurate entropy estimates every K steps). An estimate costs about 1–3 steps of
- * pair work at any N (both are O(N²); engine/diagnostics.ts), plus a readback latency that
- * dominates at small N: every 10 steps below N = 1024 (cheap, noisy: many estimates to average by
- * eye), 20 up to N = 4096 and 40 above, i.e. ≲ 5–15 % of the stepping time.
+ * Default K (accurate entropy estimates every K steps). An estimate costs entropyPairCount(N, R)
+ * pair distances (engine/diagnostics.ts): ≈ 3 all-pairs steps for one replica, ≈ R + 2 when the R
+ * replicas are pooled whole, less when N·R > 16384. Plus a readback latency that dominates at
+ * small N. Base: every 10 steps below N = 1024 (cheap, noisy: many estimates to average by eye),
+ * 20 up to N = 4096 and 40 above; raised (in tens) until an estimate costs ≤ 30 % of the pair work
+ * of the K all-pairs steps it follows: R = 4 → 20, R = 8 → 40 at N = 512.
  */
-export function defaultEntropyEvery(n: number): number {
-  return n < 1024 ? 10 : n <= 4096 ? 20 : 40;
+export function defaultEntropyEvery(n: number, replicas: number = 1): number {
+  const base = n < 1024 ? 10 : n <= 4096 ? 20 : 40;
+  const stepsOfWork = entropyPairCount(n, replicas) / (n * n * replicas);
+  return Math.max(base, 10 * Math.ceil(stepsOfWork / 0.3 / 10));
 }
 
 /**

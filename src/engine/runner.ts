@@ -142,10 +142,12 @@ export async function runCheckpoints(
       cp.fisher = e.fisher;
       cp.entropyCorrected = e.entropyCorrected;
       cp.relativeEntropyCorrected = e.relativeEntropyCorrected;
+      if (e.fisherStdErr !== undefined) cp.fisherStdErr = e.fisherStdErr;
+      // Absent for R = 1, and when a replica's share m of the pooled sample is ≤ k (R > 1024 at
+      // k = 16: no replica can be searched alone; the per-replica entropies are then null).
       if (e.entropyStdErr !== undefined) {
         cp.entropyStdErr = e.entropyStdErr;
         cp.relativeEntropyStdErr = e.relativeEntropyStdErr;
-        cp.fisherStdErr = e.fisherStdErr;
         cp.entropyCorrectedStdErr = e.entropyCorrectedStdErr;
         cp.relativeEntropyCorrectedStdErr = e.relativeEntropyCorrectedStdErr;
       }

@@ -67,7 +67,7 @@ export class NeighbourStatistics {
    * each replica's first cfg.n particles are measured: a subsample (issue 11, NEIGHBOUR_SAMPLE_MAX
    * in engine/diagnostics.ts), copied into a compact snapshot.
    * `pooledPerReplica`: m ∈ [1, cfg.n], the particles of each replica in the pooled k-NN sample
-   * (default cfg.n; engine/diagnostics.ts pooledSampleSize caps m·R).
+   * (default cfg.n; engine/diagnostics.ts pooledPerReplica caps m·R).
    */
   constructor(
     private readonly device: GPUDevice,

@@ -64,16 +64,17 @@ export const headlessApi = {
 
   /**
    * The neighbour passes alone on given velocities (vec4 flat): k-NN distances (k per particle,
-   * ascending) in the replicas pooled (all N·R particles) and within each replica, and KDE score
-   * sums (2 vec4 per particle) with one bandwidth per replica.
+   * ascending) in the replicas pooled (the first `pooledPerReplica` of each, default all N) and
+   * within each replica's share, and KDE score sums (2 vec4 per particle) with one bandwidth per
+   * replica.
    */
-  async neighbourSums(query: string, particles: number[], k: number, bandwidths: number[]): Promise<{ distances: number[]; replicaDistances: number[] | null; scoreSums: number[]; particles: number[] }> {
+  async neighbourSums(query: string, particles: number[], k: number, bandwidths: number[], pooledPerReplica?: number): Promise<{ distances: number[]; replicaDistances: number[] | null; scoreSums: number[]; particles: number[] }> {
     // The passes alone on an uploaded buffer: no Landau pipelines to compile.
     const { device } = await gpu();
     const p = paramsOf(query);
     const source = device.createBuffer({ label: 'headless.neighbourInput', size: p.n * p.replicas * 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(source, 0, Float32Array.from(particles));
-    const stats = new NeighbourStatistics(device, { n: p.n, replicas: p.replicas });
+    const stats = new NeighbourStatistics(device, { n: p.n, replicas: p.replicas }, p.n, pooledPerReplica ?? p.n);
     try {
       const m = await stats.measure(source, k, () => bandwidths);
       return {

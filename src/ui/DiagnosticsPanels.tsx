@@ -40,7 +40,7 @@ export function EntropyControls() {
   const n = useAppState((s) => s.engine?.n ?? s.params.n);
   const model = useAppState((s) => s.params.model);
   const replicas = useAppState((s) => s.engine?.replicas ?? s.params.replicas);
-  const auto = defaultEntropyEvery(n);
+  const auto = defaultEntropyEvery(n, replicas);
   const { inputProps, error: err } = useDraftField(every, (t) => {
     if (t === 'auto') return { value: null };
     const x = Number(t);

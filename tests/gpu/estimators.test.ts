@@ -86,19 +86,23 @@ function ratios(rows: Float64Array, n: number, d: number): { score: Float64Array
   return { score, meanR2 };
 }
 
-// N and N·R not multiples of the workgroup (128); replicas > 1; d = 2 and 3; k from 1 to 16.
-const cases: { d: 2 | 3; n: number; replicas: number; k: number }[] = [
+// N and N·R not multiples of the workgroup (128); replicas > 1; d = 2 and 3; k from 1 to 16;
+// m (particles of each replica in the pooled search) below N, so that the pooled buffer is filled
+// by one copy per replica.
+const cases: { d: 2 | 3; n: number; replicas: number; k: number; m?: number }[] = [
   { d: 3, n: 77, replicas: 3, k: 1 },
   { d: 3, n: 300, replicas: 2, k: 16 },
   { d: 2, n: 1000, replicas: 2, k: 3 },
   { d: 2, n: 129, replicas: 1, k: 5 },
   { d: 3, n: 50, replicas: 5, k: 12 },
+  { d: 3, n: 200, replicas: 3, k: 16, m: 71 },
 ];
 
 describe('knn.wgsl and kde_score.wgsl vs float64 (random float32 inputs)', () => {
   for (const c of cases) {
-    it(`d=${c.d} N=${c.n} R=${c.replicas} k=${c.k}: distances (pooled and per replica), KL entropy, score ratios and Fisher estimates`, async () => {
+    it(`d=${c.d} N=${c.n} R=${c.replicas} k=${c.k}${c.m ? ` m=${c.m}` : ''}: distances (pooled and per replica), KL entropy, score ratios and Fisher estimates`, async () => {
       const { d, n, replicas, k } = c;
+      const m = c.m ?? n;
       const v = toF32(randomParticles(n, replicas, d, 1000 + n + d));
       // Replica 0: an exact duplicate (distance 0, still a neighbour: self is excluded by index,
       // not by distance) and an isolated far sample (its float64 KDE weights underflow and the
@@ -106,13 +110,13 @@ describe('knn.wgsl and kde_score.wgsl vs float64 (random float32 inputs)', () =>
       for (let cc = 0; cc < 4; cc++) v[17 * 4 + cc] = v[5 * 4 + cc];
       v[0] = 60;
       const bandwidths = Array.from({ length: replicas }, (_, r) => 0.35 + 0.2 * r);
-      const gpu = await h.api.neighbourSums(toQuery(paramsFor(d, n, replicas)), Array.from(v), k, bandwidths);
+      const gpu = await h.api.neighbourSums(toQuery(paramsFor(d, n, replicas)), Array.from(v), k, bandwidths, m);
       expect(gpu.particles).toEqual(Array.from(Float32Array.from(v)));
       let knnWorst = 0, kdeWorst = 0, fisherWorst = 0, entropyWorst = 0;
-      // The pooled search: all N·R particles as one sample, all ranks.
-      const M = n * replicas;
+      // The pooled search: the first m particles of every replica as one sample, all ranks.
+      const M = m * replicas;
       const pooled = new Float64Array(M * d);
-      for (let r = 0; r < replicas; r++) pooled.set(replicaPoints(v, r, n, d), r * n * d);
+      for (let r = 0; r < replicas; r++) pooled.set(replicaPoints(v, r, n, d).subarray(0, m * d), r * m * d);
       const pooledRef = knnDistances(pooled, M, d, k);
       const pooledErr = pointwiseRelError(gpu.distances, pooledRef);
       expect(gpu.distances).toHaveLength(M * k);
@@ -123,9 +127,9 @@ describe('knn.wgsl and kde_score.wgsl vs float64 (random float32 inputs)', () =>
       expect(gpu.replicaDistances).not.toBeNull();
       for (let r = 0; r < replicas; r++) {
         const points = replicaPoints(v, r, n, d);
-        // k-NN distances within the replica, all ranks.
-        const ref = knnDistances(points, n, d, k);
-        const got = gpu.replicaDistances!.slice(r * n * k, (r + 1) * n * k);
+        // k-NN distances within the replica's share, all ranks.
+        const ref = knnDistances(points, m, d, k);
+        const got = gpu.replicaDistances!.slice(r * m * k, (r + 1) * m * k);
         const { rel, zerosExact } = pointwiseRelError(got, ref);
         expect(zerosExact).toBe(true);
         expect(rel).toBeLessThan(KNN_TOL);
@@ -133,9 +137,9 @@ describe('knn.wgsl and kde_score.wgsl vs float64 (random float32 inputs)', () =>
         if (r === 0) expect(got[17 * k]).toBe(0);
         knnWorst = Math.max(knnWorst, rel);
         // KL entropy from the GPU's k-th distances (the duplicate makes H = +∞ when k = 1).
-        const kth = Array.from({ length: n }, (_, i) => got[i * k + k - 1]);
-        const hGpu = kozachenkoLeonenkoFromDistances(kth, n, d, k);
-        const hRef = kozachenkoLeonenkoEntropy(points, n, d, k);
+        const kth = Array.from({ length: m }, (_, i) => got[i * k + k - 1]);
+        const hGpu = kozachenkoLeonenkoFromDistances(kth, m, d, k);
+        const hRef = kozachenkoLeonenkoEntropy(points, m, d, k);
         if (r === 0 && k === 1) {
           expect(hRef).toBe(Infinity);
           expect(hGpu).toBe(Infinity);

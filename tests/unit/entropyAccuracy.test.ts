@@ -92,7 +92,7 @@ describe('Maxwellian-calibrated KL entropy (issue 12)', () => {
       const errors: number[] = [], rawErrors: number[] = [], ses: number[] = [];
       for (let g = 0; g < groups; g++) {
         const e = await estimatesOf(d, n, Array.from({ length: R }, (_, r) => bkwSample(d, t, n, 1000 * j + 10 * g + r + 77)));
-        expect(e.pooled).toEqual({ perReplica: n, size: n * R });
+        expect(e.pooled).toMatchObject({ perReplica: n, size: n * R });
         errors.push(e.entropyCorrected - exact);
         rawErrors.push(e.entropy - exact);
         ses.push(e.entropyCorrectedStdErr!);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/engine/cpuBackend';
 import { estimateEntropies, pooledPerReplica, replicaPoints } from '../../src/engine/diagnostics';
 import { runCheckpoints } from '../../src/engine/runner';
-import { CORRECTED_KNN_RANK, MAX_KNN_RANK, kozachenkoLeonenkoEntropy, relativeEntropyToMaxwellian } from '../../src/physics/estimators/entropy';
+import { CORRECTED_KNN_RANK, MAX_KNN_RANK, kozachenkoLeonenkoEntropy, relativeEntropyToMaxwellian, sampleMoments } from '../../src/physics/estimators/entropy';
 import { klMaxwellianBias } from '../../src/physics/estimators/klBias';
 import { fisherBandwidth, kdeFisherInformation } from '../../src/physics/estimators/fisher';
 import { histogramEntropy, isotropicEntropyFromSpeeds, marginalEntropySum } from '../../src/physics/estimators/histogramEntropy';
@@ -97,9 +97,10 @@ describe('estimateEntropies on the CPU engine and the runner fields', () => {
     // All 3 × 200 particles are pooled into one k-NN sample (M = 600 ≤ POOLED_SAMPLE_MAX).
     const { n, d, replicas } = params;
     const M = n * replicas;
-    expect(e.pooled).toEqual({ perReplica: n, size: M });
     const pooled = new Float64Array(M * d);
     for (let r = 0; r < replicas; r++) pooled.set(replicaPoints(backend.state, r, n, d), r * n * d);
+    const T = sampleMoments(pooled, M, d).temperature;
+    expect(e.pooled).toEqual({ perReplica: n, size: M, temperature: T });
     const values = e.perReplica.map((m, r) => {
       const points = replicaPoints(backend.state, r, n, d);
       expect(m.entropy).toBe(kozachenkoLeonenkoEntropy(points, n, d, 4));
@@ -116,10 +117,10 @@ describe('estimateEntropies on the CPU engine and the runner fields', () => {
     expect(e.entropy).toBe(H);
     expect(Math.abs(e.entropy - mean)).toBeGreaterThan(1e-3); // not the replica mean
     expect(e.entropyStdErr).toBeCloseTo(se, 14);
-    const meanHM = e.perReplica.reduce((acc, m) => acc + m.maxwellianEntropy, 0) / replicas;
-    expect(e.relativeEntropy).toBeCloseTo(H - meanHM, 14);
+    // H(M) of the pooled sample's mean and temperature (models.md §4: the moments of f).
+    expect(e.relativeEntropy).toBeCloseTo(H - maxwellianEntropy(d, T), 14);
     expect(e.entropyCorrected).toBeCloseTo(H - klMaxwellianBias(M, d, 4), 14);
-    expect(e.relativeEntropyCorrected).toBeCloseTo(H - klMaxwellianBias(M, d, 4) - meanHM, 14);
+    expect(e.relativeEntropyCorrected).toBeCloseTo(H - klMaxwellianBias(M, d, 4) - maxwellianEntropy(d, T), 14);
     expect(e.entropyCorrectedStdErr).toBeCloseTo(se, 14);
     // N = 200, R = 100: m = ⌊16384 / 100⌋ = 163 of each replica are pooled.
     expect(pooledPerReplica(200, 100)).toBe(163);
@@ -140,7 +141,7 @@ describe('estimateEntropies on the CPU engine and the runner fields', () => {
   it('one replica: no standard errors', async () => {
     const e = await estimateEntropies(new CpuBackend({ ...params, replicas: 1 }));
     expect(e.k).toBe(CORRECTED_KNN_RANK);
-    expect(e.pooled).toEqual({ perReplica: params.n, size: params.n });
+    expect(e.pooled).toMatchObject({ perReplica: params.n, size: params.n });
     expect(e.entropyStdErr).toBeUndefined();
     expect(e.fisherStdErr).toBeUndefined();
   });
@@ -150,7 +151,7 @@ describe('estimateEntropies on the CPU engine and the runner fields', () => {
     const backend = new CpuBackend(p);
     const e = await estimateEntropies(backend, { k: 5 });
     const m = 163;
-    expect(e.pooled).toEqual({ perReplica: m, size: m * 100 });
+    expect(e.pooled).toMatchObject({ perReplica: m, size: m * 100 });
     const pooled = new Float64Array(m * 100 * 3);
     for (let r = 0; r < 100; r++) pooled.set(replicaPoints(backend.state, r, 200, 3).subarray(0, m * 3), r * m * 3);
     expect(e.entropy).toBe(kozachenkoLeonenkoEntropy(pooled, m * 100, 3, 5));
@@ -163,6 +164,19 @@ describe('estimateEntropies on the CPU engine and the runner fields', () => {
       // T and the Fisher bandwidth stay those of all 200.
       expect(e.perReplica[r].bandwidth).toBe(fisherBandwidth(points, 200, 3));
     }
+  });
+
+  it('m ≪ N on Maxwellian data: the calibrated pooled H(f|M) is 0 (H(M) from the pooled temperature, not the replicas\' own)', async () => {
+    // N = 200, R = 1024: m = 16 particles of each replica, M = 16384. A replica's own T from 16
+    // particles has E log T̂ ≈ log T − (1 + 1/d)/16, so the mean of the replicas' H(M_r) reads
+    // ≈ (d + 1)/32 = 0.125 nats high; the pooled T is off by R times less.
+    const backend = new CpuBackend({ ...params, n: 200, replicas: 1024, init: 'gaussian' });
+    const e = await estimateEntropies(backend, { k: 8 });
+    expect(e.pooled).toMatchObject({ perReplica: 16, size: 16384 });
+    const meanOwn = e.perReplica.reduce((acc, m) => acc + m.maxwellianEntropy, 0) / 1024;
+    console.log(`Maxwellian, m = 16, R = 1024: calibrated H(f|M) ${e.relativeEntropyCorrected.toFixed(4)} ± ${e.relativeEntropyCorrectedStdErr!.toFixed(4)}; with the replicas' own H(M_r) ${(e.entropyCorrected - meanOwn).toFixed(4)}`);
+    expect(Math.abs(e.relativeEntropyCorrected)).toBeLessThan(4 * e.relativeEntropyCorrectedStdErr! + 0.005);
+    expect(e.entropyCorrected - meanOwn).toBeLessThan(-0.08);
   });
 
   it('runCheckpoints records entropy, relativeEntropy, fisher (+ StdErr, per replica) only when asked', async () => {

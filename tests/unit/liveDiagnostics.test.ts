@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { binParticles } from '../../src/gpu/passes/histogram';
+import { entropyPairCount } from '../../src/engine/diagnostics';
 import { CHEAP_OVERFLOW_LIMIT, LIVE_PAIR_ENTROPY_MAX_PARTICLES, cheapEntropy, defaultEntropyEvery, histogramRangeFor, histogramRangeOf, livePairEntropy } from '../../src/engine/liveDiagnostics';
 import { sweepReference } from '../../src/engine/sweepExperiment';
 import { parseQuery, type Params } from '../../src/physics/params';
@@ -69,6 +70,15 @@ describe('cheap histogram entropy', () => {
   it('default K grows with N', () => {
     expect(defaultEntropyEvery(256)).toBeLessThanOrEqual(defaultEntropyEvery(2048));
     expect(defaultEntropyEvery(2048)).toBeLessThanOrEqual(defaultEntropyEvery(16384));
+    // The pooled k-NN search grows like (N·R)²: K grows with R so that an estimate stays ≤ 30 %
+    // of the pair work of the K all-pairs steps it follows.
+    expect([1, 4, 8].map((R) => defaultEntropyEvery(512, R))).toEqual([10, 20, 40]);
+    for (const n of [64, 512, 2048, 8192, 65536]) {
+      for (const R of [1, 2, 4, 8, 16, 64]) {
+        const K = defaultEntropyEvery(n, R);
+        expect(entropyPairCount(n, R), `N = ${n}, R = ${R}, K = ${K}`).toBeLessThanOrEqual(0.3 * K * n * n * R);
+      }
+    }
   });
 });
 

@@ -43,31 +43,27 @@ export function kozachenkoLeonenkoEntropy(
 }
 
 /**
- * The Kozachenko–Leonenko formula from given k-th-neighbour distances ε_{i,k} (velocity units):
- * H = −[ψ(M) − ψ(k) + log V_d + (d/n) Σ_{i<n} log ε_{i,k}], where the distances were searched in a
- * sample of M points (default M = n: the whole sample) and the average runs over n of them. With
- * n < M it is one part of the M-point estimate: the estimate is the mean of its parts over any
- * partition of the sample into equal parts (the pooled replicas of engine/diagnostics.ts).
- * Shared by the float64 search above and the GPU search (shaders/knn.wgsl), so the two differ
- * only by the distances themselves.
+ * The Kozachenko–Leonenko formula from given k-th-neighbour distances ε_{i,k} of n samples
+ * (length ≥ n, velocity units): H = −[ψ(n) − ψ(k) + log V_d + (d/n) Σ_i log ε_{i,k}]. Shared by
+ * the float64 search above and the GPU search (shaders/knn.wgsl, reduced in
+ * engine/diagnostics.ts), so the two differ only by the distances themselves.
  */
-export function kozachenkoLeonenkoFromDistances(epsilon: ArrayLike<number>, n: number, d: number, k: number, sampleSize: number = n): number {
+export function kozachenkoLeonenkoFromDistances(epsilon: ArrayLike<number>, n: number, d: number, k: number): number {
   let sumLog = 0;
   for (let i = 0; i < n; i++) sumLog += Math.log(epsilon[i]);
-  const differentialEntropy = digamma(sampleSize) - digamma(k) + Math.log(unitBallVolume(d)) + (d / n) * sumLog;
+  const differentialEntropy = digamma(n) - digamma(k) + Math.log(unitBallVolume(d)) + (d / n) * sumLog;
   return -differentialEntropy;
 }
 
 /**
  * The Maxwellian-calibrated Kozachenko–Leonenko estimate (issue 12): the formula above minus its
- * exact bias on M i.i.d. Maxwellian samples, b(M, d, k) (estimators/klBias.ts; 3D: +0.044 at
- * M = 2048, k = 8; +0.027 at M = 8192, k = 16). Unbiased on Maxwellians at every M; on smooth
- * near-Maxwellian laws the leftover bias is the shape dependence of the M^(−2/d) term (measured on
- * BKW: README "Entropy estimator bias"). `sampleSize` as in kozachenkoLeonenkoFromDistances.
- * Needs d = 2 or 3.
+ * exact bias on n i.i.d. Maxwellian samples, b(n, d, k) (estimators/klBias.ts; 3D: +0.044 at
+ * n = 2048, k = 8; +0.034 at n = 8192, k = 16). Unbiased on Maxwellians at every n; on smooth
+ * near-Maxwellian laws the leftover bias is the shape dependence of the n^(−2/d) term (measured on
+ * BKW: README "Entropy estimator bias"). Needs d = 2 or 3.
  */
-export function biasCorrectedEntropyFromDistances(epsilon: ArrayLike<number>, n: number, d: number, k: number, sampleSize: number = n): number {
-  return kozachenkoLeonenkoFromDistances(epsilon, n, d, k, sampleSize) - klMaxwellianBias(sampleSize, d, k);
+export function biasCorrectedEntropyFromDistances(epsilon: ArrayLike<number>, n: number, d: number, k: number): number {
+  return kozachenkoLeonenkoFromDistances(epsilon, n, d, k) - klMaxwellianBias(n, d, k);
 }
 
 /** H(f) by the Maxwellian-calibrated estimator from samples (brute-force k-NN). */
