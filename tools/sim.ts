@@ -71,9 +71,11 @@ async function main(): Promise<void> {
   if (!withEntropy && (values.knn !== undefined || values.bandwidth !== undefined)) fail(`--knn and --bandwidth need --entropy\n${USAGE}`);
   const options: RunOptions = {};
   if (withEntropy) {
-    const k = positiveInt('knn', values.knn ?? String(CORRECTED_KNN_RANK), 1);
     const pooled = pooledPerReplica(params.n, params.replicas) * params.replicas;
-    if (k > MAX_KNN_RANK || k > pooled - 1) fail(`--knn: got ${k}, expected 1 ≤ K ≤ min(${MAX_KNN_RANK}, M − 1), M = ${pooled} the pooled k-NN sample (replicas × particles of each)`);
+    const kMax = Math.min(MAX_KNN_RANK, pooled - 1);
+    const rawK = values.knn ?? String(CORRECTED_KNN_RANK);
+    const k = Number(rawK);
+    if (!/^\d+$/.test(rawK) || k < 1 || k > kMax) fail(`--knn: got "${rawK}", expected an integer in [1, ${kMax}] (min(${MAX_KNN_RANK}, M − 1), M = ${pooled} the pooled k-NN sample: replicas × particles of each)`);
     let bandwidth: number | undefined;
     if (values.bandwidth !== undefined) {
       bandwidth = Number(values.bandwidth);
@@ -105,6 +107,9 @@ async function main(): Promise<void> {
   }
   writeFileSync(values.out, JSON.stringify(result));
   const last = result.checkpoints[result.checkpoints.length - 1];
+  if (withEntropy && params.replicas > 1 && last.entropy !== undefined && last.entropyStdErr === undefined) {
+    console.error(`warning: no standard errors for the entropies: each replica has ${result.entropyOptions?.pooledPerReplica} particles in the pooled k-NN sample, fewer than k + 1 = ${(result.entropyOptions?.k ?? 0) + 1}, so none can be searched alone (lower --knn)`);
+  }
   const entropyNote = last.entropy !== undefined
     ? `; H ${last.entropy.toFixed(4)} (calibrated ${last.entropyCorrected?.toFixed(4)}), H(f|M) ${last.relativeEntropy?.toFixed(4)} (calibrated ${last.relativeEntropyCorrected?.toFixed(4)}), I ${last.fisher?.toFixed(4)}`
     : '';

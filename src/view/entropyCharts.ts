@@ -398,7 +398,7 @@ export class EntropyCharts {
         chart.kinds.forEach((kind, s) => {
           if (kind === 'accurate' || kind === 'cheap') for (const x of data[s + 1]) if (x !== null && x < min) min = x;
         });
-        const below = min < 0 ? ` Now below 0 (min ${min.toPrecision(2)} nats): that is estimator bias, not a negative relative entropy.` : '';
+        const below = min < 0 ? ` Now below 0 (min ${min.toPrecision(2)} nats): that is estimator error (bias or noise; compare the band), not a negative relative entropy.` : '';
         const text = chart.baseNote + below;
         if (chart.note.textContent !== text) chart.note.textContent = text;
         chart.box.dataset.belowZero = min < 0 ? '1' : '0';
