@@ -278,12 +278,13 @@ export const POOLED_SAMPLE_MAX = 16384;
 /**
  * Pair distances one accurate entropy estimate evaluates: the KDE sweep within each replica,
  * n²·R (n = neighbourSampleSize(N)), and the k-NN searches of the pooled sample, (m·R)², and of
- * each replica's share alone, m²·R (m = pooledPerReplica(N, R)).
+ * each replica's share alone, m²·R (m = pooledPerReplica(N, R); not for R = 1, where the pooled
+ * sample is the replica).
  */
 export function entropyPairCount(n: number, replicas: number): number {
   const kde = neighbourSampleSize(n);
   const m = pooledPerReplica(n, replicas);
-  return kde * kde * replicas + (m * replicas) ** 2 + m * m * replicas;
+  return kde * kde * replicas + (m * replicas) ** 2 + (replicas > 1 ? m * m * replicas : 0);
 }
 
 /**
@@ -336,7 +337,8 @@ export async function estimateEntropies(backend: Backend, opts: EntropyOptions =
     points.forEach((x, r) => pooledPoints.set(x.subarray(0, m * d), r * m * d));
     for (let r = 0; r < replicas; r++) {
       const rows = unpackScoreSums(meas.scoreSums, r * n, n, d);
-      const own = meas.replicaDistances ? kthOf(meas.replicaDistances, r * m, m) : null;
+      // One replica: its own search is the pooled one.
+      const own = meas.replicaDistances ? kthOf(meas.replicaDistances, r * m, m) : replicas === 1 ? pooledKth : null;
       perReplica.push(replicaEntropy(points[r], n, d, k, m, own, rows, meas.bandwidths[r]));
     }
   } else {
@@ -346,7 +348,7 @@ export async function estimateEntropies(backend: Backend, opts: EntropyOptions =
     pooledKth = kthNeighbourDistances(pooledPoints, M, d, k);
     all.forEach((points, r) => {
       const h = replicaBandwidth(points, n, d, opts.bandwidth);
-      const own = k <= m - 1 ? kthNeighbourDistances(points, m, d, k) : null;
+      const own = replicas === 1 ? pooledKth : k <= m - 1 ? kthNeighbourDistances(points, m, d, k) : null;
       perReplica.push(replicaEntropy(points, n, d, k, m, own, kdeScoreSums(points, n, d, h), h));
     });
   }

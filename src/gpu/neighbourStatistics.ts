@@ -28,7 +28,8 @@ export interface NeighbourMeasurement {
   distances: Float32Array;
   /**
    * The same m particles of each replica searched within their replica alone: entry
-   * (r·m + i)·k + j (velocity units); null when k > m − 1 (too few particles per replica).
+   * (r·m + i)·k + j (velocity units); null when k > m − 1 (too few particles per replica) and for
+   * one replica (then `distances` are its own).
    */
   replicaDistances: Float32Array | null;
   /** m: particles of each replica in the pooled k-NN sample (the first m of its snapshot). */
@@ -57,6 +58,8 @@ export class NeighbourStatistics {
   /** The pooled k-NN sample: `input` itself when m = n, else the first m of every replica. */
   private readonly pooled: GPUBuffer;
   private readonly knnPasses = new Map<string, Promise<KnnPass>>();
+  /** One compiled search pipeline per k, shared by the pooled and the per-replica pass. */
+  private readonly knnPipelines = new Map<number, Promise<GPUComputePipeline>>();
   private kdePass: Promise<KdeScorePass> | null = null;
   /** Settles when the last queued measurement has finished with `input`. */
   private tail: Promise<unknown> = Promise.resolve();
@@ -130,7 +133,13 @@ export class NeighbourStatistics {
     let pass = this.knnPasses.get(key);
     if (!pass) {
       const cfg = blocks === 'pooled' ? this.pooledConfig : { n: this.pooledPerReplica, replicas: this.cfg.replicas };
-      pass = KnnPass.create(this.device, { ...cfg, k }, this.pooled);
+      let pipeline = this.knnPipelines.get(k);
+      if (!pipeline) {
+        pipeline = KnnPass.pipeline(this.device, k);
+        this.knnPipelines.set(k, pipeline);
+        pipeline.catch(() => this.knnPipelines.delete(k));
+      }
+      pass = KnnPass.create(this.device, { ...cfg, k }, this.pooled, pipeline);
       this.knnPasses.set(key, pass);
       pass.catch(() => this.knnPasses.delete(key));
     }
@@ -147,7 +156,8 @@ export class NeighbourStatistics {
   }
 
   private async measureCapture(capture: GPUBuffer, k: number, bandwidthsOf: BandwidthRule): Promise<NeighbourMeasurement> {
-    const withinReplicas = k <= this.pooledPerReplica - 1;
+    // One replica: the pooled sample is the replica, searched once (no standard error to form).
+    const withinReplicas = this.cfg.replicas > 1 && k <= this.pooledPerReplica - 1;
     const [knn, replicaKnn, kde] = await Promise.all([this.knn(k, 'pooled'), withinReplicas ? this.knn(k, 'replicas') : null, this.kde()]);
     if (this.destroyed) throw new Error('NeighbourStatistics: destroyed during a measurement');
     const { device } = this;

@@ -57,19 +57,27 @@ export class KnnPass {
     private readonly cfg: NeighbourPassConfig & { k: number },
   ) {}
 
-  /** A pass reading `particles` (not owned) for neighbour rank k ∈ [1, min(KNN_MAX_RANK = 16, n − 1)]. */
-  static async create(device: GPUDevice, cfg: NeighbourPassConfig & { k: number }, particles: GPUBuffer): Promise<KnnPass> {
+  /** The search pipeline for rank k (shareable between passes with the same k). */
+  static async pipeline(device: GPUDevice, k: number): Promise<GPUComputePipeline> {
+    const module = await compileModule(device, 'KnnPass.module', shaderSources.knn);
+    return device.createComputePipelineAsync({
+      label: `KnnPass.pipeline(k=${k})`,
+      layout: 'auto',
+      compute: { module, entryPoint: 'knnDistances', constants: { WG: KNN_WORKGROUP, K: k } },
+    });
+  }
+
+  /**
+   * A pass reading `particles` (not owned) for neighbour rank k ∈ [1, min(KNN_MAX_RANK = 16, n − 1)];
+   * `shared`: a pipeline from KnnPass.pipeline(device, k) to reuse instead of compiling one.
+   */
+  static async create(device: GPUDevice, cfg: NeighbourPassConfig & { k: number }, particles: GPUBuffer, shared?: Promise<GPUComputePipeline>): Promise<KnnPass> {
     checkNeighbourConfig('KnnPass', cfg, particles);
     const { k } = cfg;
     if (!Number.isInteger(k) || k < 1 || k > Math.min(KNN_MAX_RANK, cfg.n - 1)) {
       throw new Error(`KnnPass: need 1 ≤ k ≤ min(${KNN_MAX_RANK}, N − 1), got k = ${k}, N = ${cfg.n}`);
     }
-    const module = await compileModule(device, 'KnnPass.module', shaderSources.knn);
-    const pipeline = await device.createComputePipelineAsync({
-      label: `KnnPass.pipeline(k=${k})`,
-      layout: 'auto',
-      compute: { module, entryPoint: 'knnDistances', constants: { WG: KNN_WORKGROUP, K: k } },
-    });
+    const pipeline = await (shared ?? KnnPass.pipeline(device, k));
     const params = neighbourParamsBuffer(device, 'KnnPass.params', cfg);
     const distances = device.createBuffer({
       label: 'KnnPass.distances',
