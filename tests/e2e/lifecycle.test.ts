@@ -66,7 +66,7 @@ describe('lifecycle', () => {
     await page.close();
   });
 
-  it('recovers from a lost device (says so, rebuilds from the current parameters); stops on NaN/Inf', { timeout: 300_000 }, async () => {
+  it('recovers from a lost device (says so, rebuilds from the current parameters)', { timeout: 300_000 }, async () => {
     // Each stage's wall time goes to the log, so that a slow or stuck stage is named.
     let last = Date.now();
     const stage = (name: string) => {
@@ -92,19 +92,22 @@ describe('lifecycle', () => {
     await page.keyboard.press(' ');
     await waitFor(page, '!window.__mfl.state.playing');
     stage('paused');
+    expect((await snapshot(page)).validationErrors).toEqual([]);
+    // The page is closed here, not rebuilt again: see the note on the NaN/Inf test below.
+    await page.close();
+  });
 
-    // NaN/Inf: an unstable step (γ = 1, dt = 1, hot initial data) stops the run with a message.
-    const b2 = (await snapshot(page)).buildCount;
-    await page.evaluate(() => window.__mfl.store.getState().openLink('n=64&d=3&gamma=1&dt=1&temp=100&seed=1'));
-    await waitFor(page, `window.__mfl.snapshot.buildCount > ${b2} && window.__mfl.snapshot.ready`);
-    stage('NaN link built');
-    // Play through the store: Space is tested above, and this stage tests NaN detection. A key
-    // press waits without a timeout for the renderer's acknowledgement, and in one full run beside
-    // `npm run bench` this stage hung for 290 s with no other stage slow (the 60 s wait below
-    // never started), which points at the input dispatch, not at the detection.
+  it('stops on NaN/Inf with a message (γ = 1, dt = 1, hot initial data)', { timeout: 120_000 }, async () => {
+    // A page of its own. This stage used to follow the device loss above in the same page, and
+    // there it hung about 1 run in 20 (3 of about 60 repro rounds; twice in full suites):
+    // Chromium's renderer main thread blocked forever on a lock it already held, inside
+    // CommandBufferProxyImpl::OnReturnData → WebGPUImplementation::OnGpuControlReturnData →
+    // the Dawn wire client → TransferBuffer::Free → CommandBufferHelper::Flush (gdb stack scan;
+    // no JavaScript call was in progress). In fresh pages the same stage did not hang in 65
+    // rounds. README "Known browser problems" has the details.
+    const page = await app.open('n=64&d=3&gamma=1&dt=1&temp=100&seed=1');
     await page.evaluate(() => window.__mfl.store.getState().play());
     await waitFor(page, 'window.__mfl.state.error !== null', 60_000);
-    stage('NaN detected');
     await page.getByTestId('run-error').waitFor();
     expect(await page.getByTestId('run-error').textContent()).toMatch(/NaN\/Inf/);
     expect((await appState(page)).playing).toBe(false);
