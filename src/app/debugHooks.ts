@@ -66,6 +66,9 @@ export interface DebugSnapshot {
   marginalReadbacks: number;
   /** Whether the views are drawn in the projector theme now. */
   highContrastApplied: boolean;
+  /** The deterministic limit: the time it is computed to (null: none yet), and whether its worker runs. */
+  limitEndTime: number | null;
+  limitSolving: boolean;
 }
 
 let activeLoop: SimulationLoop | null = null;

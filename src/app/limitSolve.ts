@@ -98,6 +98,11 @@ export class LimitSolve {
     worker.postMessage(req);
   }
 
+  /** Whether a worker is solving now. */
+  get solving(): boolean {
+    return this.worker !== null;
+  }
+
   /** Extends the solve (twice as far) when the run at time t nears the end of what is computed. */
   ensure(t: number): void {
     if (!this.extendable || this.worker || this.stopped || !this.ref) return;

@@ -665,6 +665,8 @@ export class SimulationLoop {
       highContrastApplied: this.themeApplied,
       histogramCenter: run?.range.center ?? 0,
       chaos: run?.chaos ?? null,
+      limitEndTime: run?.limit.ref?.endTime ?? null,
+      limitSolving: run?.limit.solving ?? false,
     };
   }
 

@@ -165,10 +165,23 @@ export class MarginalCharts {
 
   private limitSource: LimitMarginalSource | null = null;
 
-  /** Issue 12: the marginals of the deterministic limit (a LimitReference; null: none). Redraws. */
+  /** The limit source and whether it had reached the histogram's t, at the last draw. */
+  private drawnLimit: { source: LimitMarginalSource | null; reached: boolean } = { source: null, reached: false };
+
+  /**
+   * Issue 12: the marginals of the deterministic limit (a LimitReference; null: none). Redraws
+   * only when that changes the charts: another source, or the first one to reach the drawn
+   * histogram's t. The worker sends a snapshot every 0.01 of time (about 100 per solve); a
+   * redraw per snapshot kept the 2D canvases waiting on GPU backpressure for seconds on
+   * SwiftShader (Chromium trace: CanvasRenderingContext2D::FinalizeFrame), and the page stopped
+   * answering meanwhile.
+   */
   setLimitReference(source: LimitMarginalSource | null): void {
     this.limitSource = source;
-    if (this.lastHistogram && this.lastMoments) this.update(this.lastHistogram, this.lastMoments);
+    if (!this.lastHistogram || !this.lastMoments || !this.config?.limit) return;
+    const d = this.drawnLimit;
+    if (source === d.source && (d.reached || !source || source.at(this.lastMoments.t) === null)) return;
+    this.update(this.lastHistogram, this.lastMoments);
   }
 
   private lastHistogram: Histograms | null = null;
@@ -207,7 +220,11 @@ export class MarginalCharts {
       if (cfg.maxwellian) data.push(maxwell);
       if (cfg.bkw) data.push(centers.map((x) => (kind === 3 ? bkwSpeedDensity(x, cfg.d, m.t) : bkwComponentDensity(x, cfg.d, m.t))));
       if (cfg.limit) {
-        const state = limitState === undefined ? (limitState = this.limitSource?.at(m.t) ?? null) : limitState;
+        if (limitState === undefined) {
+          limitState = this.limitSource?.at(m.t) ?? null;
+          this.drawnLimit = { source: this.limitSource, reached: limitState !== null };
+        }
+        const state = limitState;
         const edges = [...centers.map((x) => x - w / 2), centers[centers.length - 1] + w / 2];
         const masses = state ? (kind === 3 ? state.speedBinMasses(edges) : state.componentBinMasses(edges)) : null;
         data.push(masses ? masses.map((q) => q / w) : centers.map(() => null));
@@ -232,6 +249,8 @@ export class MarginalCharts {
       if (box) {
         box.dataset.referenceMax = cfg.maxwellian ? String(Math.max(...maxwell.filter(Number.isFinite))) : '';
         box.dataset.moments = this.momentsSource;
+        // 'drawn' once the deterministic limit's marginals are on the chart (tests).
+        box.dataset.limit = cfg.limit ? (limitState ? 'drawn' : 'pending') : '';
       }
     }
     this.version++;

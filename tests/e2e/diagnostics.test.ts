@@ -175,6 +175,24 @@ describe('propagation of chaos', () => {
     await p.close();
   });
 
+  it('the limit solve redraws the marginals once when it reaches the histogram, not once per snapshot (issue 10)', async () => {
+    // Paused at step 0 of an isotropic BKW link: the worker sends ~100 snapshots (one per 0.01 of
+    // time). A redraw per snapshot kept the page from answering for 5–7 s on SwiftShader.
+    const p = await app.open('v=1&model=landau&d=3&n=256&replicas=1&dt=0.001&seed=3&gamma=0&eps=0.1&noise=nanbu&init=bkw&normalize=1&rng=pcg4d');
+    await waitFor(p, 'window.__mfl.snapshot.histogramVersion >= 1');
+    // The first solve runs to t₀ + 1, far past the histogram's t₀: all its snapshots have arrived.
+    await waitFor(p, 'window.__mfl.snapshot.limitEndTime !== null && window.__mfl.snapshot.limitEndTime > 1 && !window.__mfl.snapshot.limitSolving');
+    await p.locator('[data-limit="drawn"]').first().waitFor();
+    // Every marginal chart has the limit's curve, and the solve went past the histogram's t.
+    expect(await p.locator('[data-limit="pending"]').count()).toBe(0);
+    expect(await p.locator('[data-limit="drawn"]').count()).toBe(4);
+    // Draws while paused: the histogram, its refresh with the particle moments, the limit once
+    // (and one more where the first solve is replaced). One per snapshot would be about 100.
+    expect((await snapshot(p)).histogramVersion).toBeLessThanOrEqual(5);
+    expect((await appState(p)).playing).toBe(false);
+    await p.close();
+  });
+
   it('no exact reference and no deterministic limit (anisotropic, γ = −3): the live L1 against a large-N run at the current t; a pair-entropy sweep draws O(1/N²)', async () => {
     const p = await app.open('v=1&model=landau&d=3&n=32&replicas=4&dt=0.005&seed=5&gamma=-3&eps=0.1&noise=kac&init=aniso&temp=0.5,1,1.5&normalize=1&rng=pcg4d');
     await playUntil(p, 'window.__mfl.snapshot.step >= 6 && window.__mfl.snapshot.chaos !== null && window.__mfl.snapshot.chaos.l1Note !== null');
