@@ -99,7 +99,7 @@ describe('lifecycle', () => {
 
   it('stops on NaN/Inf with a message (γ = 1, dt = 1, hot initial data)', { timeout: 120_000 }, async () => {
     // A page of its own. This stage used to follow the device loss above in the same page, and
-    // there it hung about 1 run in 20 (3 of about 60 repro rounds; twice in full suites):
+    // there it hung about 1 run in 15 (4 of about 65 repro rounds; twice in full suites):
     // Chromium's renderer main thread blocked forever on a lock it already held, inside
     // CommandBufferProxyImpl::OnReturnData → WebGPUImplementation::OnGpuControlReturnData →
     // the Dawn wire client → TransferBuffer::Free → CommandBufferHelper::Flush (gdb stack scan;
